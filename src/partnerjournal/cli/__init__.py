@@ -1,0 +1,138 @@
+"""The ``pj`` command line: a thin Typer layer over the use cases in ``services``.
+
+Every command parses its options, calls one use case and renders the result. Errors
+are mapped to a one-line message and an exit status in one place, :class:`PJGroup`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import PJError
+
+
+class PJGroup(TyperGroup):
+    """The root group: turns every failure into one clear line and an exit status
+    (2 for usage errors, 1 for the rest), never a traceback."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        code = 0
+        try:
+            rv = super().main(
+                args, prog_name or "pj", complete_var, standalone_mode=False, **extra
+            )
+            code = rv if isinstance(rv, int) else 0
+        except click.exceptions.Exit as exc:
+            code = exc.exit_code
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "pj"
+            message = " ".join(exc.format_message().split())
+            _fail(f"{message} (see '{where} --help')", 2)
+            code = 2
+        except click.exceptions.Abort:
+            _fail("cancelled; nothing was changed", 1)
+            code = 1
+        except PJError as exc:
+            _fail(str(exc), exc.exit_code)
+            code = exc.exit_code
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader went away (| head): not an error
+            code = 0
+        except KeyboardInterrupt:
+            _fail("interrupted; nothing was changed", 130)
+            code = 130
+        except OSError as exc:
+            _fail(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), 1)
+            code = 1
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            import sqlite3
+
+            if isinstance(exc, sqlite3.Error):
+                _fail(_sqlite_message(exc), 1)
+                code = 1
+            else:
+                raise
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _sqlite_message(exc: Exception) -> str:
+    text = str(exc)
+    if "readonly" in text:
+        return "the journal is read-only: check the file's permissions (pj doctor)"
+    if "locked" in text or "busy" in text:
+        return "the journal is busy (another program holds it): try again in a moment"
+    if "malformed" in text or "not a database" in text:
+        return "the journal file is damaged or not a journal: run 'pj doctor'"
+    return f"the journal could not be used ({text}): run 'pj doctor'"
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"pj: error: {message}", err=True)
+
+
+app = typer.Typer(
+    cls=PJGroup,
+    name="pj",
+    help=(
+        "partnerjournal: two minutes a day to become a trusted partner, not an order taker.\n\n"
+        "Start with 'pj today'. Every command takes --help."
+    ),
+    add_completion=False,
+    no_args_is_help=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        click.echo(f"partnerjournal {__version__}")
+        raise typer.Exit()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Optional[str],
+        typer.Option(
+            "--db",
+            envvar="PARTNERJOURNAL_DB",
+            help="The journal file to use (default: your user data folder).",
+            metavar="PATH",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """partnerjournal: two minutes a day to become a trusted partner, not an order taker."""
+    from ..context import Env
+
+    env = Env.from_option(db)
+    ctx.obj = env
+    ctx.call_on_close(env.close)
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+# Each module registers its commands; they import their heavy parts lazily.
+from . import journal as _journal  # noqa: E402
+
+for _module in (_journal,):
+    _module.register(app)
+
+
+def main() -> None:
+    """Entry point of the ``pj`` and ``partnerjournal`` scripts."""
+    app()

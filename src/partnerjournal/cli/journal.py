@@ -1,0 +1,467 @@
+"""The daily commands: today, reflect, prompt(s), steps, log, show, edit, delete."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Optional
+
+import click
+import typer
+
+from ..context import Env
+from . import options as opt
+from .output import emit_json, emit_json_stream, emit_lines, note, say
+
+
+def _env(ctx: typer.Context) -> Env:
+    return ctx.find_root().obj
+
+
+def _read_stdin() -> str:
+    data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+    if isinstance(data, bytes):
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            from ..errors import UsageError
+
+            raise UsageError(
+                f"standard input is not valid UTF-8 (byte {exc.start}): save the text as UTF-8"
+            ) from None
+    return data
+
+
+def _saved_line(saved) -> str:
+    streak = f"{saved.streak} day" + ("" if saved.streak == 1 else "s")
+    return (
+        f"Saved reflection #{saved.id} · {saved.quarter_count} this quarter ({saved.quarter})"
+        f" · streak {streak}"
+    )
+
+
+def _announce_created(names: list[str]) -> None:
+    for name in names:
+        note(f"New partner {name!r} added; give them a box with: pj partner edit \"{name}\" --box ...")
+
+
+def _prompt_block(prompt, catalog) -> list[str]:
+    steps = ", ".join(f"{n} {catalog.step(n).title}" for n in prompt.steps)
+    return [
+        prompt.text,
+        f"  step {steps}" if len(prompt.steps) == 1 else f"  steps {steps}",
+        f"  source: {prompt.source.label()}  [{prompt.id}]",
+    ]
+
+
+def today(
+    ctx: typer.Context,
+    editor: Annotated[bool, typer.Option("--editor", "-e", help="Write in $VISUAL/$EDITOR.")] = False,
+    text: Annotated[Optional[str], typer.Option("--text", help="The reflection (skips the question).")] = None,
+    steps: opt.Steps = None,
+    partners: opt.Partners = None,
+    tags: opt.Tags = None,
+    important_share: opt.Share = None,
+) -> None:
+    """Today's prompt and your two-minute reflection on it.
+
+    On a terminal it asks for the reflection, the steps it served (the prompt's by
+    default), the partners involved, tags and the share of your day that went to
+    important-but-not-urgent work. Piped text is saved with the options given.
+    """
+    from ..services import prompts as sp
+    from ..services import reflections as sr
+
+    env = _env(ctx)
+    conn = env.conn
+    prompt = sp.prompt_for_day(conn, env.today)
+    catalog = sp.catalog_with_custom(conn)
+    interactive = env.stdin_is_terminal and text is None and not editor
+
+    say(f"Today's prompt · {env.today.isoformat()}")
+    emit_lines(_prompt_block(prompt, catalog))
+    recalled = sr.on_this_day(conn, env.today)
+    if recalled is not None:
+        first = recalled.text.splitlines()[0] if recalled.text else ""
+        if len(first) > 90:
+            first = first[:87] + "..."
+        say(f"On this day, {recalled.date}: {first} (#{recalled.id})")
+    say("")
+
+    if editor:
+        from .editor import edit_text
+
+        text = edit_text("", comment=f"{prompt.text}\nLines starting with '# ' are ignored.")
+        if text is None:
+            note("Nothing written; nothing saved.")
+            return
+    elif text is None and not env.stdin_is_terminal:
+        piped = _read_stdin()
+        if not piped.strip():
+            note("No reflection given. Write one with: pj reflect \"...\" (or pj today on a terminal).")
+            raise typer.Exit(2)
+        text = piped
+    elif interactive:
+        text = _ask_text()
+        if steps is None:
+            default = ",".join(str(s) for s in prompt.steps)
+            steps = _ask_int_list("Steps it served", default)
+        if partners is None:
+            answer = click.prompt("Partners involved (comma-separated)", default="", show_default=False)
+            partners = [answer] if answer.strip() else []
+        if tags is None:
+            answer = click.prompt("Tags (optional)", default="", show_default=False)
+            tags = [t for t in answer.replace(",", " ").split()]
+        if important_share is None:
+            answer = click.prompt(
+                "Share of today on important, not urgent, work (0-100, optional)",
+                default="", show_default=False,
+            )
+            important_share = _parse_int(answer, "important share")
+
+    saved = sr.add_reflection(
+        conn,
+        text=text,
+        day=env.today,
+        now=env.now(),
+        today=env.today,
+        steps=steps or list(prompt.steps),
+        partners=partners,
+        tags=tags,
+        prompt_id=prompt.id,
+        important_share=important_share,
+    )
+    _announce_created(saved.created_partners)
+    say(_saved_line(saved))
+
+
+def _ask_text() -> str:
+    click.echo("Your reflection (finish with an empty line):")
+    lines: list[str] = []
+    while True:
+        try:
+            line = input()
+        except EOFError:
+            break
+        if not line.strip() and lines:
+            break
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _parse_int(answer: str, what: str) -> int | None:
+    answer = answer.strip().rstrip("%")
+    if not answer:
+        return None
+    try:
+        return int(answer)
+    except ValueError:
+        from ..errors import UsageError
+
+        raise UsageError(f"{what} {answer!r} is not a whole number") from None
+
+
+def _ask_int_list(question: str, default: str) -> list[int]:
+    answer = click.prompt(question, default=default)
+    out = []
+    for part in answer.replace(",", " ").split():
+        value = _parse_int(part, "step")
+        if value is not None:
+            out.append(value)
+    return out
+
+
+def reflect(
+    ctx: typer.Context,
+    text: Annotated[
+        Optional[str], typer.Argument(help="The reflection; '-' or a pipe reads standard input.")
+    ] = None,
+    steps: opt.Steps = None,
+    partners: opt.Partners = None,
+    tags: opt.Tags = None,
+    prompt_id: Annotated[
+        Optional[str], typer.Option("--prompt", help="The prompt it answers (see 'pj prompts').",
+                                    metavar="ID")
+    ] = None,
+    important_share: opt.Share = None,
+    date: opt.DateOpt = None,
+) -> None:
+    """Save a reflection without questions, for scripts and quick capture.
+
+    Example: pj reflect "Told Ana the launch date was unrealistic, kindly." --step 1 --partner Ana
+    """
+    from ..dates import parse_date
+    from ..errors import UsageError
+    from ..services import reflections as sr
+
+    env = _env(ctx)
+    if text == "-" or (text is None and not env.stdin_is_terminal):
+        text = _read_stdin()
+    elif text is None:
+        raise UsageError("give the reflection as an argument, or '-' to read it from standard input")
+    day = parse_date(date, what="--date") if date else env.today
+    saved = sr.add_reflection(
+        env.conn,
+        text=text,
+        day=day,
+        now=env.now(),
+        today=env.today,
+        steps=steps,
+        partners=partners,
+        tags=tags,
+        prompt_id=prompt_id,
+        important_share=important_share,
+    )
+    _announce_created(saved.created_partners)
+    say(str(saved.id))
+
+
+def prompt(
+    ctx: typer.Context,
+    step: Annotated[Optional[int], typer.Option("--step", "-s", help="Only prompts for this step.", metavar="N")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="Only prompts from this source (author or work).", metavar="NAME")] = None,
+    date: opt.DateOpt = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Show the prompt for a day (today by default) without writing anything."""
+    from ..dates import parse_date
+    from ..services import prompts as sp
+
+    env = _env(ctx)
+    day = parse_date(date, what="--date") if date else env.today
+    chosen = sp.prompt_for_day(env.conn, day, step, source)
+    if as_json:
+        emit_json(chosen.as_json())
+        return
+    emit_lines(_prompt_block(chosen, sp.catalog_with_custom(env.conn)))
+
+
+prompts_app = typer.Typer(help="The catalog of prompts, and your own.", rich_markup_mode=None)
+
+
+@prompts_app.callback(invoke_without_command=True)
+def prompts_list(
+    ctx: typer.Context,
+    step: Annotated[Optional[int], typer.Option("--step", "-s", help="Only prompts for this step.", metavar="N")] = None,
+    source: Annotated[Optional[str], typer.Option("--source", help="Only prompts from this source.", metavar="NAME")] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """List the prompts: each with its id, the steps it serves and its source."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..services import prompts as sp
+
+    env = _env(ctx)
+    chosen = sp.filter_prompts(sp.catalog_with_custom(env.conn), step, source)
+    if as_json:
+        emit_json([p.as_json() for p in chosen])
+        return
+    lines = []
+    for p in chosen:
+        steps = ",".join(str(s) for s in p.steps)
+        lines.append(f"{p.id}  [step {steps} · {p.phase}]  {p.source.label()}")
+        lines.append(f"  {p.text}")
+    emit_lines(lines)
+    note(f"{len(chosen)} prompts")
+
+
+@prompts_app.command("add")
+def prompts_add(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="The question you want to be asked.")],
+    steps: opt.Steps = None,
+) -> None:
+    """Add a prompt of your own, kept in the journal and marked as yours."""
+    from ..services import prompts as sp
+
+    env = _env(ctx)
+    added = sp.add_custom_prompt(env.conn, text, steps or [], env.now())
+    say(f"Added prompt {added.id} (step {','.join(map(str, added.steps))})")
+
+
+def steps_cmd(ctx: typer.Context, as_json: opt.Json = False) -> None:
+    """The 13 steps of the partnership loop, in their three phases."""
+    from ..catalog import load_catalog
+
+    catalog = load_catalog()
+    if as_json:
+        emit_json(
+            [
+                {"number": s.number, "phase": s.phase, "title": s.title, "description": s.description}
+                for s in catalog.steps
+            ]
+        )
+        return
+    lines = []
+    for phase in catalog.phases:
+        lines.append(f"{phase.title} (steps {phase.steps[0]}–{phase.steps[-1]})")
+        for n in phase.steps:
+            s = catalog.step(n)
+            lines.append(f"  {n:>2}. {s.title}")
+            lines.append(f"      {s.description}")
+        lines.append("")
+    emit_lines(lines[:-1])
+
+
+def _format_entry(r, full: bool = True) -> list[str]:
+    meta = [r.date, f"#{r.id}"]
+    if r.steps:
+        meta.append("step " + ",".join(str(s) for s in r.steps))
+    if r.partners:
+        meta.append("with " + ", ".join(r.partners))
+    if r.tags:
+        meta.append(" ".join("@" + t for t in r.tags))
+    if r.important_share is not None:
+        meta.append(f"important {r.important_share}%")
+    head = "  ·  ".join(meta)
+    if not full:
+        first = r.text.split("\n", 1)[0]
+        return [f"{head}  {first[:80]}"]
+    return [head, *("  " + line for line in r.text.split("\n")), ""]
+
+
+def log(
+    ctx: typer.Context,
+    n: Annotated[Optional[int], typer.Option("-n", help="Show at most N entries.", metavar="N")] = None,
+    date_from: Annotated[Optional[str], typer.Option("--from", help="From this day (inclusive).", metavar="DATE")] = None,
+    date_until: Annotated[Optional[str], typer.Option("--until", help="Until this day (inclusive).", metavar="DATE")] = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="Only this day.", metavar="DATE")] = None,
+    steps: opt.Steps = None,
+    phase: Annotated[
+        Optional[str],
+        typer.Option("--phase", help="Only one phase: example, teach or evaluate.", metavar="PHASE"),
+    ] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only entries naming this partner.", metavar="NAME")] = None,
+    tags: opt.Tags = None,
+    search: Annotated[Optional[str], typer.Option("--search", help="Full-text search, best match first.", metavar="WORDS")] = None,
+    short: Annotated[bool, typer.Option("--short", help="One line per entry.")] = False,
+    as_json: opt.Json = False,
+) -> None:
+    """Your reflections, newest first, filtered as you like."""
+    from ..catalog import PHASES, load_catalog
+    from ..dates import parse_date
+    from ..errors import UsageError
+    from ..services import reflections as sr
+    from ..services import validate
+    from ..store.journal import ReflectionFilter
+
+    env = _env(ctx)
+    if n is not None and n < 1:
+        raise UsageError(f"-n {n} shows nothing: give a number of entries of 1 or more")
+    flt = ReflectionFilter(limit=n)
+    if on:
+        flt.date_from = flt.date_until = parse_date(on, what="--on").isoformat()
+    if date_from:
+        flt.date_from = parse_date(date_from, what="--from").isoformat()
+    if date_until:
+        flt.date_until = parse_date(date_until, what="--until").isoformat()
+    if flt.date_from and flt.date_until and flt.date_from > flt.date_until:
+        raise UsageError(f"--from {flt.date_from} is after --until {flt.date_until}: swap them")
+    flt.steps = validate.steps(steps)
+    if phase:
+        key = phase.strip().lower()
+        if key not in PHASES:
+            raise UsageError(f"phase {phase!r} is not one of example, teach, evaluate")
+        wanted = set(load_catalog().phase(key).steps)
+        flt.steps = sorted(wanted & set(flt.steps)) if flt.steps else sorted(wanted)
+        if not flt.steps:
+            flt.steps = [0]  # no step is both: matches nothing
+    if partner:
+        flt.partner_id = sr.partner_id(env.conn, partner)
+    flt.tags = validate.tags(tags)
+    if search is not None:
+        if not search.strip():
+            raise UsageError("--search needs words to look for")
+        flt.search = search
+    entries = sr.log(env.conn, flt)
+    if as_json:
+        emit_json_stream(r.as_json() for r in entries)
+        return
+    lines = (line for r in entries for line in _format_entry(r, full=not short))
+    if emit_lines(lines) == 0:
+        note("No reflections match.")
+
+
+def show(
+    ctx: typer.Context,
+    entry_id: Annotated[int, typer.Argument(help="The entry id (see 'pj log').", metavar="ID")],
+    as_json: opt.Json = False,
+) -> None:
+    """Show one reflection in full, with its prompt and source."""
+    from ..services import prompts as sp
+    from ..services import reflections as sr
+
+    env = _env(ctx)
+    r = sr.get(env.conn, entry_id)
+    if as_json:
+        emit_json(r.as_json())
+        return
+    lines = _format_entry(r)
+    if r.prompt_id:
+        p = sp.catalog_with_custom(env.conn).prompt(r.prompt_id)
+        if p is not None:
+            lines += [f"Prompt: {p.text}", f"Source: {p.source.label()}"]
+    lines.append(f"Written {r.created_at}" + (f", edited {r.updated_at}" if r.updated_at != r.created_at else ""))
+    emit_lines(lines)
+
+
+def edit(
+    ctx: typer.Context,
+    entry_id: Annotated[int, typer.Argument(help="The entry id (see 'pj log').", metavar="ID")],
+    text: Annotated[Optional[str], typer.Option("--text", help="The new text ('-' reads standard input).")] = None,
+    steps: opt.Steps = None,
+    partners: opt.Partners = None,
+    tags: opt.Tags = None,
+) -> None:
+    """Change a reflection: in your editor, or with --text and the tagging options."""
+    from ..services import reflections as sr
+
+    env = _env(ctx)
+    current = sr.get(env.conn, entry_id)
+    if text == "-":
+        text = _read_stdin()
+    if text is None and not (steps or partners or tags):
+        from .editor import edit_text
+
+        text = edit_text(current.text)
+        if text is None:
+            note("Unchanged; nothing saved.")
+            return
+    updated, created = sr.edit(
+        env.conn, entry_id, now=env.now(), text=text, steps=steps, partners=partners, tags=tags
+    )
+    _announce_created(created)
+    say(f"Updated reflection #{updated.id}")
+
+
+def delete(
+    ctx: typer.Context,
+    entry_id: Annotated[int, typer.Argument(help="The entry id (see 'pj log').", metavar="ID")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; for scripts.")] = False,
+) -> None:
+    """Delete a reflection for good (asks first)."""
+    from ..errors import UsageError
+    from ..services import reflections as sr
+
+    env = _env(ctx)
+    r = sr.get(env.conn, entry_id)
+    if not yes:
+        if not env.stdin_is_terminal:
+            raise UsageError(f"deleting #{entry_id} needs confirmation: add --yes")
+        first = r.text.split("\n", 1)[0][:60]
+        if not click.confirm(f"Delete #{r.id} of {r.date} ({first!r})?", default=False):
+            note("Kept; nothing deleted.")
+            return
+    sr.delete(env.conn, entry_id)
+    say(f"Deleted reflection #{entry_id}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("today")(today)
+    app.command("reflect")(reflect)
+    app.command("prompt")(prompt)
+    app.add_typer(prompts_app, name="prompts")
+    app.command("steps")(steps_cmd)
+    app.command("log")(log)
+    app.command("show")(show)
+    app.command("edit")(edit)
+    app.command("delete")(delete)

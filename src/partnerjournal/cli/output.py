@@ -1,0 +1,77 @@
+"""Writing to the terminal: JSON for scripts, plain lines in batches, rich when it helps."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any, Iterable
+
+BATCH = 256  # lines per write: one write per batch keeps long listings fast
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def emit_json_stream(items: Iterable[dict]) -> None:
+    """A JSON array written item by item, so a long listing never sits in memory."""
+    out = sys.stdout
+    out.write("[")
+    buf: list[str] = []
+    first = True
+    for item in items:
+        text = json.dumps(item, ensure_ascii=False, indent=2)
+        buf.append(("\n" if first else ",\n") + "  " + text.replace("\n", "\n  "))
+        first = False
+        if len(buf) >= BATCH:
+            out.write("".join(buf))
+            buf.clear()
+    buf.append("\n]\n" if not first else "]\n")
+    out.write("".join(buf))
+
+
+def emit_lines(lines: Iterable[str]) -> int:
+    """Write lines in batches; returns how many were written."""
+    out = sys.stdout
+    buf: list[str] = []
+    n = 0
+    for line in lines:
+        buf.append(line)
+        n += 1
+        if len(buf) >= BATCH:
+            out.write("\n".join(buf) + "\n")
+            buf.clear()
+    if buf:
+        out.write("\n".join(buf) + "\n")
+    return n
+
+
+def say(message: str) -> None:
+    sys.stdout.write(message + "\n")
+
+
+def note(message: str) -> None:
+    """A side remark (created a partner, nothing to do) on stderr, out of the data."""
+    sys.stderr.write(message + "\n")
+
+
+def use_color() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+
+
+def console(width: int | None = None):
+    """A rich console that is plain (no colour, no styling) off a terminal or with
+    NO_COLOR."""
+    from rich.console import Console
+
+    color = use_color()
+    return Console(
+        no_color=not color,
+        color_system="auto" if color else None,
+        highlight=False,
+        emoji=False,
+        width=width,
+        force_terminal=None if color else False,
+        markup=True,
+    )

@@ -1,0 +1,1 @@
+"""Use cases: what each command does, free of any terminal or SQL detail."""

@@ -1,0 +1,197 @@
+"""The journal's schema, as forward-only migrations.
+
+Each migration runs inside one transaction together with the ``PRAGMA user_version``
+bump and its row in ``migrations``; a journal is never left half-migrated. Never edit
+a released migration: add a new one.
+"""
+
+from __future__ import annotations
+
+V1_CORE = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE partners (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE reflections (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    date TEXT NOT NULL,
+    text TEXT NOT NULL,
+    prompt_id TEXT,
+    important_share INTEGER CHECK (important_share BETWEEN 0 AND 100),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX reflections_date ON reflections (date, id);
+CREATE TABLE reflection_steps (
+    reflection_id INTEGER NOT NULL REFERENCES reflections (id) ON DELETE CASCADE,
+    step INTEGER NOT NULL CHECK (step BETWEEN 1 AND 13),
+    PRIMARY KEY (reflection_id, step)
+) WITHOUT ROWID;
+CREATE INDEX reflection_steps_step ON reflection_steps (step, reflection_id);
+CREATE TABLE reflection_partners (
+    reflection_id INTEGER NOT NULL REFERENCES reflections (id) ON DELETE CASCADE,
+    partner_id INTEGER NOT NULL REFERENCES partners (id),
+    PRIMARY KEY (reflection_id, partner_id)
+) WITHOUT ROWID;
+CREATE INDEX reflection_partners_partner ON reflection_partners (partner_id, reflection_id);
+CREATE TABLE reflection_tags (
+    reflection_id INTEGER NOT NULL REFERENCES reflections (id) ON DELETE CASCADE,
+    tag TEXT NOT NULL COLLATE NOCASE,
+    PRIMARY KEY (reflection_id, tag)
+) WITHOUT ROWID;
+CREATE INDEX reflection_tags_tag ON reflection_tags (tag, reflection_id);
+CREATE TABLE custom_prompts (
+    id TEXT PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    text TEXT NOT NULL,
+    steps TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE reflections_fts USING fts5 (
+    text, content='reflections', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER reflections_ai AFTER INSERT ON reflections BEGIN
+    INSERT INTO reflections_fts (rowid, text) VALUES (new.id, new.text);
+END;
+CREATE TRIGGER reflections_ad AFTER DELETE ON reflections BEGIN
+    INSERT INTO reflections_fts (reflections_fts, rowid, text) VALUES ('delete', old.id, old.text);
+END;
+CREATE TRIGGER reflections_au AFTER UPDATE OF text ON reflections BEGIN
+    INSERT INTO reflections_fts (reflections_fts, rowid, text) VALUES ('delete', old.id, old.text);
+    INSERT INTO reflections_fts (rowid, text) VALUES (new.id, new.text);
+END;
+"""
+
+V2_PARTNERSHIPS = """
+ALTER TABLE partners ADD COLUMN box TEXT
+    CHECK (box IN ('leadership', 'managers', 'teams', 'employees'));
+ALTER TABLE partners ADD COLUMN relation TEXT
+    CHECK (relation IN ('direct', 'influential', 'guidance'));
+ALTER TABLE partners ADD COLUMN note TEXT;
+ALTER TABLE partners ADD COLUMN archived_at TEXT;
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    partner_id INTEGER NOT NULL REFERENCES partners (id),
+    date TEXT NOT NULL,
+    minutes INTEGER NOT NULL CHECK (minutes BETWEEN 1 AND 1440),
+    successes TEXT NOT NULL DEFAULT '',
+    objectives TEXT NOT NULL DEFAULT '',
+    feedback TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX sessions_partner_date ON sessions (partner_id, date);
+CREATE INDEX sessions_date ON sessions (date);
+CREATE TABLE commitments (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    partner_id INTEGER NOT NULL REFERENCES partners (id),
+    text TEXT NOT NULL,
+    due TEXT,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'kept', 'dropped')),
+    closed_at TEXT,
+    reason TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX commitments_status_due ON commitments (status, due);
+CREATE INDEX commitments_partner ON commitments (partner_id);
+CREATE TABLE trust_checks (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    partner_id INTEGER NOT NULL REFERENCES partners (id),
+    date TEXT NOT NULL,
+    credibility INTEGER NOT NULL CHECK (credibility BETWEEN 1 AND 10),
+    reliability INTEGER NOT NULL CHECK (reliability BETWEEN 1 AND 10),
+    intimacy INTEGER NOT NULL CHECK (intimacy BETWEEN 1 AND 10),
+    self_orientation INTEGER NOT NULL CHECK (self_orientation BETWEEN 1 AND 10),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX trust_checks_partner_date ON trust_checks (partner_id, date);
+CREATE TABLE stories (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    date TEXT NOT NULL,
+    text TEXT NOT NULL,
+    impact TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX stories_date ON stories (date);
+CREATE TABLE story_partners (
+    story_id INTEGER NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+    partner_id INTEGER NOT NULL REFERENCES partners (id),
+    PRIMARY KEY (story_id, partner_id)
+) WITHOUT ROWID;
+CREATE INDEX story_partners_partner ON story_partners (partner_id, story_id);
+CREATE TABLE objectives (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    name_key TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('business', 'customer', 'employee')),
+    unit TEXT,
+    target REAL,
+    lower_is_better INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE measurements (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    objective_id INTEGER NOT NULL REFERENCES objectives (id) ON DELETE CASCADE,
+    date TEXT NOT NULL,
+    value REAL NOT NULL,
+    note TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX measurements_objective_date ON measurements (objective_id, date);
+"""
+
+V3_EVALUATIONS = """
+CREATE TABLE evaluations (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    quarter TEXT NOT NULL UNIQUE,
+    progress TEXT NOT NULL DEFAULT '',
+    feedback TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE evaluation_ratings (
+    evaluation_id INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+    step INTEGER NOT NULL CHECK (step BETWEEN 1 AND 13),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    note TEXT,
+    PRIMARY KEY (evaluation_id, step)
+) WITHOUT ROWID;
+CREATE TABLE adjustments (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    evaluation_id INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX adjustments_evaluation ON adjustments (evaluation_id);
+"""
+
+# (version, name, sql). The journal's PRAGMA user_version is the last applied version.
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "core", V1_CORE),
+]
+
+LATEST = MIGRATIONS[-1][0]
