@@ -182,7 +182,9 @@ CREATE TABLE adjustments (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
     evaluation_id INTEGER NOT NULL REFERENCES evaluations (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL DEFAULT 0,
     text TEXT NOT NULL,
+    steps TEXT NOT NULL DEFAULT '[]',
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
