@@ -97,16 +97,18 @@ CREATE TABLE commitments (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
     partner_id INTEGER NOT NULL REFERENCES partners (id),
+    date TEXT NOT NULL,  -- the day it was promised (reports count by it, not by created_at)
     text TEXT NOT NULL,
     due TEXT,
     status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'kept', 'dropped')),
-    closed_at TEXT,
-    reason TEXT,
+    closed_at TEXT,  -- the day it was kept or dropped (YYYY-MM-DD)
+    reason TEXT,  -- why it was dropped
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    CHECK ((status = 'open') = (closed_at IS NULL))
 );
 CREATE INDEX commitments_status_due ON commitments (status, due);
-CREATE INDEX commitments_partner ON commitments (partner_id);
+CREATE INDEX commitments_partner ON commitments (partner_id, status);
 CREATE TABLE trust_checks (
     id INTEGER PRIMARY KEY,
     uid TEXT NOT NULL UNIQUE,
@@ -144,7 +146,7 @@ CREATE TABLE objectives (
     kind TEXT NOT NULL CHECK (kind IN ('business', 'customer', 'employee')),
     unit TEXT,
     target REAL,
-    lower_is_better INTEGER NOT NULL DEFAULT 0,
+    lower_is_better INTEGER NOT NULL DEFAULT 0 CHECK (lower_is_better IN (0, 1)),
     created_at TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
@@ -194,6 +196,7 @@ CREATE INDEX adjustments_evaluation ON adjustments (evaluation_id);
 # (version, name, sql). The journal's PRAGMA user_version is the last applied version.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "core", V1_CORE),
+    (2, "partnerships", V2_PARTNERSHIPS),
 ]
 
 LATEST = MIGRATIONS[-1][0]
