@@ -78,7 +78,10 @@ def parse_quarter(text: str | None, *, today: dt.date, fiscal_start: int = 1) ->
     if text is None:
         return current
     value = text.strip().lower()
-    if value in ("", "current", "this", "0"):
+    if not value:
+        # an empty --quarter is a slip (an unset shell variable), not a request for "now"
+        raise UsageError("the quarter is empty: write it like 2026Q4 or 2026-Q4, or 'last', -1")
+    if value in ("current", "this", "0"):
         return current
     if value in ("last", "previous"):
         return current.previous()
