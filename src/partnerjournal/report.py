@@ -1,0 +1,449 @@
+"""The quarterly self-evaluation report: one pydantic model, built by a pure function.
+
+``build_quarterly_report`` computes everything once from plain data the store
+gathered; each output format is then one function of the model (``render/``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from collections import defaultdict
+
+from pydantic import BaseModel, Field
+
+from .catalog import Catalog
+from .models import BOXES
+from .progress import PhaseTotal, ProgressInputs, ProgressReport, StepProgress, build_progress
+from .quarters import Quarter
+
+BOX_TITLES = {
+    "leadership": "Leadership",
+    "teams": "Teams",
+    "managers": "Managers",
+    "employees": "Employees",
+}
+
+
+class Summary(BaseModel):
+    reflections: int
+    days_journaled: int
+    days_elapsed: int = Field(description="days of the quarter up to the report date")
+    longest_streak: int = Field(description="most days in a row journaled in the quarter")
+    phases: list[PhaseTotal]
+
+
+class PartnerLine(BaseModel):
+    name: str
+    box: str | None
+    relation: str | None
+    archived: bool
+    reflections: int = Field(description="reflections naming the partner this quarter")
+    sessions_held: int
+    session_due: bool = Field(description="a quarterly session was due and none was held")
+    commitments_settled: int
+    commitments_kept_on_time: int
+    commitments_open: int
+    kept_rate: float | None
+    trust: float | None
+    trust_change: float | None
+
+
+class BoxLine(BaseModel):
+    box: str
+    title: str
+    partners: list[str]
+    sessions_held: int
+    sessions_due: int
+
+
+class Partnerships(BaseModel):
+    boxes: list[BoxLine]
+    partners: list[PartnerLine]
+    unplaced: list[str] = Field(description="active partners with no box yet")
+    sessions_held: int
+    sessions_expected: int
+    commitments_settled: int
+    commitments_kept_on_time: int
+    kept_rate: float | None
+
+
+class Measurement(BaseModel):
+    date: dt.date
+    value: float
+    note: str | None = None
+
+
+class ObjectiveLine(BaseModel):
+    name: str
+    kind: str
+    unit: str | None
+    target: float | None
+    lower_is_better: bool
+    measurements: list[Measurement] = Field(description="measurements within the quarter")
+    start: float | None = Field(description="value at the start (last before the quarter)")
+    latest: Measurement | None
+    change: float | None
+    distance_to_target: float | None = Field(description="how far still to go; 0 when met")
+    met: bool | None
+
+
+class WeekShare(BaseModel):
+    week: dt.date
+    reflections: int = Field(description="reflections that recorded a share")
+    average: float | None
+
+
+class Story(BaseModel):
+    date: dt.date
+    text: str
+    partners: list[str]
+    impact: str | None
+
+
+class AdjustmentReview(BaseModel):
+    text: str
+    steps: list[int]
+    reflections_since: int
+    rating_change: int | None
+    acted_on: bool | None = Field(description="None when the adjustment names no step")
+
+
+class PromptRef(BaseModel):
+    id: str
+    text: str
+    author: str
+    work: str
+
+
+class FocusStep(BaseModel):
+    number: int
+    title: str
+    phase: str
+    reason: str
+    prompts: list[PromptRef]
+
+
+class EvaluationAnswers(BaseModel):
+    progress: str
+    feedback: str
+    adjustments: list[str]
+
+
+class QuarterlyReport(BaseModel):
+    quarter: str
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    fiscal_year_start: int
+    summary: Summary
+    steps: list[StepProgress]
+    weeks: list[dt.date]
+    partnerships: Partnerships
+    objectives: list[ObjectiveLine]
+    important_share: list[WeekShare]
+    stories: list[Story]
+    previous_quarter: str
+    previous_adjustments: list[AdjustmentReview]
+    evaluation: EvaluationAnswers | None
+    focus: list[FocusStep]
+
+
+class ReportInputs(ProgressInputs):
+    partners: list[dict] = []
+    sessions: list[dict] = []
+    commitments: list[dict] = []
+    trust_checks: list[dict] = []
+    stories: list[dict] = []
+    objectives: list[dict] = []
+    evaluation: dict | None = None
+    previous_evaluation: dict | None = None
+
+
+def trust_score(check: dict) -> float:
+    """Maister's trust equation: (credibility + reliability + intimacy) / self-orientation."""
+    return round(
+        (check["credibility"] + check["reliability"] + check["intimacy"])
+        / check["self_orientation"],
+        2,
+    )
+
+
+def _day(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value[:10]) if value else None
+
+
+def _longest_streak(days: list[dt.date]) -> int:
+    best = run = 0
+    previous = None
+    for d in sorted(set(days)):
+        run = run + 1 if previous and (d - previous).days == 1 else 1
+        best = max(best, run)
+        previous = d
+    return best
+
+
+def _in_quarter(partner: dict, quarter: Quarter) -> bool:
+    created = _day(partner.get("created_at"))
+    archived = _day(partner.get("archived_at"))
+    if created and created > quarter.end:
+        return False
+    return archived is None or archived >= quarter.start
+
+
+def _commitments(rows: list[dict], quarter: Quarter, as_of: dt.date) -> dict[str, list[dict]]:
+    """Commitments settled in the quarter: closed in it, or open and overdue by then."""
+    by_partner: dict[str, list[dict]] = defaultdict(list)
+    for c in rows:
+        closed = _day(c.get("closed_at"))
+        due = _day(c.get("due"))
+        if c["status"] != "open":
+            settled = closed is not None and quarter.contains(closed)
+        else:  # still open: counts against the quarter its due date passed in
+            settled = due is not None and quarter.start <= due < as_of and due <= quarter.end
+        kept_on_time = (
+            c["status"] == "kept" and closed is not None and (due is None or closed <= due)
+        )
+        by_partner[c["partner"]].append(
+            {**c, "settled": settled, "kept_on_time": kept_on_time and settled}
+        )
+    return by_partner
+
+
+def _partnerships(data: ReportInputs, quarter: Quarter, as_of: dt.date) -> Partnerships:
+    sessions_by: dict[str, int] = defaultdict(int)
+    for s in data.sessions:
+        sessions_by[s["partner"]] += 1
+    reflections_by: dict[str, int] = defaultdict(int)
+    for r in data.reflections:
+        for name in r["partners"]:
+            reflections_by[name] += 1
+    commitments = _commitments(data.commitments, quarter, as_of)
+    checks: dict[str, list[dict]] = defaultdict(list)
+    for t in data.trust_checks:
+        checks[t["partner"]].append(t)
+
+    lines = []
+    for p in data.partners:
+        if not _in_quarter(p, quarter):
+            continue
+        name = p["name"]
+        archived = p.get("archived_at") is not None
+        archived_in_quarter = archived and _day(p["archived_at"]) <= quarter.end
+        held = sessions_by.get(name, 0)
+        mine = commitments.get(name, [])
+        settled = [c for c in mine if c["settled"]]
+        kept = sum(1 for c in settled if c["kept_on_time"])
+        history = checks.get(name, [])
+        trust = trust_score(history[-1]) if history else None
+        change = round(trust - trust_score(history[-2]), 2) if len(history) > 1 else None
+        lines.append(
+            PartnerLine(
+                name=name,
+                box=p.get("box"),
+                relation=p.get("relation"),
+                archived=archived,
+                reflections=reflections_by.get(name, 0),
+                sessions_held=held,
+                session_due=held == 0 and not archived_in_quarter and p.get("box") is not None,
+                commitments_settled=len(settled),
+                commitments_kept_on_time=kept,
+                commitments_open=sum(1 for c in mine if c["status"] == "open"),
+                kept_rate=round(kept / len(settled), 4) if settled else None,
+                trust=trust,
+                trust_change=change,
+            )
+        )
+
+    boxes = []
+    for box in ("leadership", "teams", "managers", "employees"):
+        members = [line for line in lines if line.box == box]
+        boxes.append(
+            BoxLine(
+                box=box,
+                title=BOX_TITLES[box],
+                partners=[m.name for m in members],
+                sessions_held=sum(1 for m in members if m.sessions_held),
+                sessions_due=sum(1 for m in members if m.session_due),
+            )
+        )
+    placed = [line for line in lines if line.box in BOXES]
+    settled_total = sum(line.commitments_settled for line in lines)
+    kept_total = sum(line.commitments_kept_on_time for line in lines)
+    return Partnerships(
+        boxes=boxes,
+        partners=lines,
+        unplaced=[line.name for line in lines if line.box is None and not line.archived],
+        sessions_held=sum(1 for line in placed if line.sessions_held),
+        sessions_expected=sum(1 for line in placed if line.sessions_held or line.session_due),
+        commitments_settled=settled_total,
+        commitments_kept_on_time=kept_total,
+        kept_rate=round(kept_total / settled_total, 4) if settled_total else None,
+    )
+
+
+def _objectives(data: ReportInputs, quarter: Quarter) -> list[ObjectiveLine]:
+    out = []
+    for o in data.objectives:
+        before = [m for m in o["measurements"] if _day(m["date"]) < quarter.start]
+        within = [m for m in o["measurements"] if quarter.contains(_day(m["date"]))]
+        latest = within[-1] if within else (before[-1] if before else None)
+        start = before[-1]["value"] if before else (within[0]["value"] if within else None)
+        lower = bool(o.get("lower_is_better"))
+        target = o.get("target")
+        distance = met = None
+        if latest is not None and target is not None:
+            gap = (latest["value"] - target) if lower else (target - latest["value"])
+            distance = round(max(gap, 0.0), 4)
+            met = gap <= 0
+        out.append(
+            ObjectiveLine(
+                name=o["name"],
+                kind=o["kind"],
+                unit=o.get("unit"),
+                target=target,
+                lower_is_better=lower,
+                measurements=[Measurement(**m) for m in within],
+                start=start,
+                latest=Measurement(**latest) if latest else None,
+                change=round(latest["value"] - start, 4)
+                if latest is not None and start is not None
+                else None,
+                distance_to_target=distance,
+                met=met,
+            )
+        )
+    return out
+
+
+def _important_share(data: ReportInputs, weeks: list[dt.date]) -> list[WeekShare]:
+    shares: dict[dt.date, list[int]] = defaultdict(list)
+    for r in data.reflections:
+        if r.get("important_share") is None:
+            continue
+        day = dt.date.fromisoformat(r["date"])
+        shares[day - dt.timedelta(days=day.weekday())].append(r["important_share"])
+    return [
+        WeekShare(
+            week=w,
+            reflections=len(shares.get(w, [])),
+            average=round(sum(shares[w]) / len(shares[w]), 1) if shares.get(w) else None,
+        )
+        for w in weeks
+    ]
+
+
+def _previous_adjustments(
+    data: ReportInputs, progress: ProgressReport
+) -> list[AdjustmentReview]:
+    if not data.previous_evaluation:
+        return []
+    by_step = {s.number: s for s in progress.steps}
+    out = []
+    for a in data.previous_evaluation.get("adjustments", []):
+        steps = [s for s in a.get("steps", []) if s in by_step]
+        since = sum(
+            1 for r in data.reflections if steps and set(r["steps"]) & set(steps)
+        )
+        changes = [by_step[s].rating_change for s in steps if by_step[s].rating_change is not None]
+        change = sum(changes) if changes else None
+        acted = None if not steps else (since > 0 or (change is not None and change > 0))
+        out.append(
+            AdjustmentReview(
+                text=a["text"], steps=steps, reflections_since=since,
+                rating_change=change, acted_on=acted,
+            )
+        )
+    return out
+
+
+def _focus(
+    catalog: Catalog, progress: ProgressReport, quarter: Quarter, used: set[str], count: int = 3
+) -> list[FocusStep]:
+    def weakness(s: StepProgress) -> tuple:
+        rating = s.rating if s.rating is not None else 3
+        return (rating, s.reflections_quarter, s.number)
+
+    chosen = sorted(progress.steps, key=weakness)[:count]
+    seed = zlib.crc32(str(quarter).encode())
+    out = []
+    for s in chosen:
+        reasons = []
+        if s.rating is not None:
+            reasons.append(f"self-rated {s.rating}/5")
+        reasons.append(
+            "not practised this quarter"
+            if s.reflections_quarter == 0
+            else f"{s.reflections_quarter} reflection{'s' if s.reflections_quarter != 1 else ''}"
+            " this quarter"
+        )
+        serving = sorted(
+            (p for p in catalog.prompts if s.number in p.steps and not p.custom),
+            key=lambda p: (p.id in used, p.id),
+        )
+        fresh = [p for p in serving if p.id not in used] or serving
+        start = seed % len(fresh) if fresh else 0
+        picks = (fresh[start:] + fresh[:start])[:3]
+        out.append(
+            FocusStep(
+                number=s.number,
+                title=s.title,
+                phase=s.phase,
+                reason=", ".join(reasons),
+                prompts=[
+                    PromptRef(id=p.id, text=p.text, author=p.source.author, work=p.source.work)
+                    for p in picks
+                ],
+            )
+        )
+    return out
+
+
+def build_quarterly_report(
+    catalog: Catalog,
+    quarter: Quarter,
+    today: dt.date,
+    data: ReportInputs,
+) -> QuarterlyReport:
+    """Everything the quarterly report shows, computed once.
+
+    Pure: ``data`` is what ``services.reports.gather`` read from the journal.
+    """
+    progress = build_progress(catalog, quarter, today, data)
+    as_of = progress.as_of
+    days = [d.date for d in progress.days if d.count]
+    evaluation = None
+    if data.evaluation:
+        evaluation = EvaluationAnswers(
+            progress=data.evaluation.get("progress", ""),
+            feedback=data.evaluation.get("feedback", ""),
+            adjustments=[a["text"] for a in data.evaluation.get("adjustments", [])],
+        )
+    used = {r["prompt_id"] for r in data.reflections if r.get("prompt_id")}
+    return QuarterlyReport(
+        quarter=str(quarter),
+        start=quarter.start,
+        end=quarter.end,
+        as_of=as_of,
+        fiscal_year_start=quarter.fiscal_start,
+        summary=Summary(
+            reflections=progress.reflections_quarter,
+            days_journaled=progress.days_journaled,
+            days_elapsed=max((as_of - quarter.start).days + 1, 0),
+            longest_streak=_longest_streak(days),
+            phases=progress.phases,
+        ),
+        steps=progress.steps,
+        weeks=progress.weeks,
+        partnerships=_partnerships(data, quarter, as_of),
+        objectives=_objectives(data, quarter),
+        important_share=_important_share(data, progress.weeks),
+        stories=[
+            Story(date=s["date"], text=s["text"], partners=s["partners"], impact=s.get("impact"))
+            for s in data.stories
+        ],
+        previous_quarter=str(quarter.previous()),
+        previous_adjustments=_previous_adjustments(data, progress),
+        evaluation=evaluation,
+        focus=_focus(catalog, progress, quarter, used),
+    )

@@ -1,0 +1,68 @@
+"""Gathering the journal's data for a quarter and building the report models."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+from ..catalog import load_catalog
+from ..quarters import Quarter
+from ..store import reports as sr
+
+
+def _evaluation(conn: sqlite3.Connection, quarter: Quarter) -> dict | None:
+    if not sr.has_table(conn, "evaluations"):
+        return None
+    from ..store.evaluations import get_evaluation
+
+    return get_evaluation(conn, str(quarter))
+
+
+def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: bool = True):
+    """Read what the reports need; ``full=False`` reads only what progress needs."""
+    from ..progress import ProgressInputs, weeks_in_a_row
+    from ..report import ReportInputs
+
+    start, end = quarter.start.isoformat(), quarter.end.isoformat()
+    as_of = min(today, quarter.end)
+    totals = sr.step_totals(conn, as_of.isoformat())
+    streaks = {
+        step: weeks_in_a_row(sr.step_dates_desc(conn, step, as_of.isoformat()), as_of)
+        for step in totals
+    }
+    evaluation = _evaluation(conn, quarter)
+    previous = _evaluation(conn, quarter.previous())
+    base = dict(
+        reflections=sr.reflections_between(conn, start, end),
+        step_totals=totals,
+        streak_weeks=streaks,
+        ratings=evaluation["ratings"] if evaluation else None,
+        previous_ratings=previous["ratings"] if previous else None,
+    )
+    if not full:
+        return ProgressInputs(**base)
+    extra: dict = {"evaluation": evaluation, "previous_evaluation": previous}
+    if sr.has_table(conn, "sessions"):
+        extra.update(
+            partners=sr.partners(conn),
+            sessions=sr.sessions_between(conn, start, end),
+            commitments=sr.commitments_until(conn, end),
+            trust_checks=sr.trust_checks_until(conn, end),
+            stories=sr.stories_between(conn, start, end),
+            objectives=sr.objectives_with_measurements(conn, end),
+        )
+    else:
+        extra["partners"] = sr.partners(conn)
+    return ReportInputs(**base, **extra)
+
+
+def progress(conn: sqlite3.Connection, quarter: Quarter, today: dt.date):
+    from ..progress import build_progress
+
+    return build_progress(load_catalog(), quarter, today, gather(conn, quarter, today, full=False))
+
+
+def quarterly_report(conn: sqlite3.Connection, quarter: Quarter, today: dt.date):
+    from ..report import build_quarterly_report
+
+    return build_quarterly_report(load_catalog(), quarter, today, gather(conn, quarter, today))
