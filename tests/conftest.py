@@ -24,6 +24,7 @@ def db(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("PARTNERJOURNAL_DB", str(path))
     monkeypatch.setenv("PARTNERJOURNAL_TODAY", FIXED_TODAY)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("PJ_DEBUG", "1")  # a bug must fail the test with its traceback
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
     return path

@@ -6,6 +6,7 @@ are mapped to a one-line message and an exit status in one place, :class:`PJGrou
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Annotated, Optional
 
@@ -56,8 +57,15 @@ class PJGroup(TyperGroup):
             if isinstance(exc, sqlite3.Error):
                 _fail(_sqlite_message(exc), 1)
                 code = 1
-            else:
+            elif os.environ.get("PJ_DEBUG"):
                 raise
+            else:  # a bug: still one line, and a way to see the details
+                _fail(
+                    f"unexpected {type(exc).__name__}: {exc} (run with PJ_DEBUG=1 for details;"
+                    " nothing was changed)",
+                    1,
+                )
+                code = 1
         if standalone_mode:
             sys.exit(code)
         return code
@@ -128,8 +136,10 @@ def root(
 
 # Each module registers its commands; they import their heavy parts lazily.
 from . import journal as _journal  # noqa: E402
+from . import maintenance as _maintenance  # noqa: E402
+from . import reports as _reports  # noqa: E402
 
-for _module in (_journal,):
+for _module in (_journal, _reports, _maintenance):
     _module.register(app)
 
 
