@@ -158,8 +158,9 @@ def set_reflection_links(
     conn.execute("DELETE FROM reflection_steps WHERE reflection_id = ?", (rid,))
     conn.execute("DELETE FROM reflection_partners WHERE reflection_id = ?", (rid,))
     conn.execute("DELETE FROM reflection_tags WHERE reflection_id = ?", (rid,))
+    # a plain INSERT: OR IGNORE would also skip the CHECK on the step number silently
     conn.executemany(
-        "INSERT OR IGNORE INTO reflection_steps VALUES (?, ?)", [(rid, s) for s in steps]
+        "INSERT INTO reflection_steps VALUES (?, ?)", [(rid, s) for s in dict.fromkeys(steps)]
     )
     conn.executemany(
         "INSERT OR IGNORE INTO reflection_partners VALUES (?, ?)",
