@@ -137,9 +137,10 @@ def root(
 # Each module registers its commands; they import their heavy parts lazily.
 from . import journal as _journal  # noqa: E402
 from . import maintenance as _maintenance  # noqa: E402
+from . import partners as _partners  # noqa: E402
 from . import reports as _reports  # noqa: E402
 
-for _module in (_journal, _reports, _maintenance):
+for _module in (_journal, _reports, _maintenance, _partners):
     _module.register(app)
 
 
