@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shlex
+import shutil
 import subprocess
 import tempfile
 
@@ -33,12 +34,8 @@ def edit_text(initial: str, *, comment: str = "") -> str | None:
         with open(path, encoding="utf-8", errors="replace") as fh:
             text = fh.read()
     finally:
-        for p in (path,):
-            try:
-                os.unlink(p)
-            except FileNotFoundError:
-                pass
-        os.rmdir(folder)
+        # rmtree, not rmdir: editors leave backup and swap files (reflection.md~) beside it
+        shutil.rmtree(folder, ignore_errors=True)
     if comment:
         text = "\n".join(line for line in text.splitlines() if not line.startswith("# "))
     text = text.strip("\n")

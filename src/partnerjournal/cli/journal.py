@@ -97,8 +97,11 @@ def today(
     elif text is None and not env.stdin_is_terminal:
         piped = _read_stdin()
         if not piped.strip():
-            note("No reflection given. Write one with: pj reflect \"...\" (or pj today on a terminal).")
-            raise typer.Exit(2)
+            from ..errors import UsageError
+
+            raise UsageError(
+                "no reflection given: pipe the text in, pass --text, or run 'pj today' on a terminal"
+            )
         text = piped
     elif interactive:
         text = _ask_text()
@@ -198,7 +201,7 @@ def reflect(
         text = _read_stdin()
     elif text is None:
         raise UsageError("give the reflection as an argument, or '-' to read it from standard input")
-    day = parse_date(date, what="--date") if date else env.today
+    day = parse_date(date, what="--date", base=env.today) if date else env.today
     saved = sr.add_reflection(
         env.conn,
         text=text,
@@ -227,7 +230,7 @@ def prompt(
     from ..services import prompts as sp
 
     env = _env(ctx)
-    day = parse_date(date, what="--date") if date else env.today
+    day = parse_date(date, what="--date", base=env.today) if date else env.today
     chosen = sp.prompt_for_day(env.conn, day, step, source)
     if as_json:
         emit_json(chosen.as_json())
@@ -349,11 +352,11 @@ def log(
         raise UsageError(f"-n {n} shows nothing: give a number of entries of 1 or more")
     flt = ReflectionFilter(limit=n)
     if on:
-        flt.date_from = flt.date_until = parse_date(on, what="--on").isoformat()
+        flt.date_from = flt.date_until = parse_date(on, what="--on", base=env.today).isoformat()
     if date_from:
-        flt.date_from = parse_date(date_from, what="--from").isoformat()
+        flt.date_from = parse_date(date_from, what="--from", base=env.today).isoformat()
     if date_until:
-        flt.date_until = parse_date(date_until, what="--until").isoformat()
+        flt.date_until = parse_date(date_until, what="--until", base=env.today).isoformat()
     if flt.date_from and flt.date_until and flt.date_from > flt.date_until:
         raise UsageError(f"--from {flt.date_from} is after --until {flt.date_until}: swap them")
     flt.steps = validate.steps(steps)
