@@ -49,7 +49,8 @@ def add_commitment(
 
 
 def get_commitment(conn: sqlite3.Connection, cid: int) -> sp.Commitment:
-    validate.positive_id(cid, "commitment id")
+    if not 1 <= cid <= 2**62:
+        raise UsageError(f"commitment #{cid} is not valid: see 'pj commitment list' for the numbers")
     found = sp.get_commitment(conn, cid)
     if found is None:
         raise NotFound(f"no commitment #{cid} in this journal: see 'pj commitment list'")
