@@ -113,3 +113,64 @@ def test_a_failing_migration_leaves_the_v1_journal_unchanged(pj, copy_fixture, m
         }
     finally:
         conn.close()
+
+
+# --- the v2 fixture, written by this version's pj (tests/fixtures/make_v2.sh) -----------
+
+V2_COUNTS = {"settings": 1, "partners": 7, "reflections": 6, "reflection_steps": 8,
+             "reflection_partners": 6, "reflection_tags": 3, "custom_prompts": 1,
+             "migrations": 2, "sessions": 3, "commitments": 6, "trust_checks": 3,
+             "stories": 3, "story_partners": 4, "objectives": 3, "measurements": 5}
+
+
+def read_all(path) -> dict[str, tuple[list[str], list[tuple]]]:
+    """Every row of every record table (FTS shadow tables aside), with its columns."""
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'"
+            " AND name NOT LIKE 'sqlite_%'")]
+        return {t: (columns(conn, t), rows(conn, t, columns(conn, t))) for t in tables}
+    finally:
+        conn.close()
+
+
+def test_v2_fixture_opens_with_current_code_and_keeps_every_record(copy_fixture):
+    path = copy_fixture("journal-v2.sqlite")
+    before = read_all(path)
+    assert {t: len(r) for t, (_, r) in before.items()} == V2_COUNTS
+    conn = connect(path)  # migrates to the latest schema, whatever it is now
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        for table, (cols, old_rows) in before.items():
+            assert columns(conn, table)[: len(cols)] == cols, table
+            assert rows(conn, table, cols) == old_rows, table
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    finally:
+        conn.close()
+
+
+def test_v2_fixture_reads_the_same_through_pj(pj, copy_fixture, monkeypatch):
+    monkeypatch.setenv("PARTNERJOURNAL_DB", str(copy_fixture("journal-v2.sqlite")))
+    assert pj("config", "get", "fiscal-year-start").stdout == "4\n"
+    partners = {p["name"]: p for p in pj("partner", "list", "--json").json()}
+    assert partners["Old Boss"]["archived"] is True and partners["Old Boss"]["archived_at"] == "2026-10-31"
+    assert (partners["Maria Lopez"]["box"], partners["Maria Lopez"]["relation"]) == ("managers", "direct")
+    assert partners["Team Leads"]["box"] is None and partners["Maria Lopez"]["last_session"] == "2026-11-05"
+    statuses = [(c["id"], c["status"], c["closed_at"]) for c in pj("commitment", "list", "--json").json()]
+    assert sorted(statuses) == [(1, "kept", "2026-09-30"), (2, "kept", "2026-10-02"),
+                                (3, "dropped", "2026-10-10"), (4, "open", None), (5, "open", None),
+                                (6, "open", None)]
+    maria = pj("partner", "show", "Maria Lopez", "--json").json()
+    assert [t["score"] for t in maria["trust_checks"]] == [3.0, 7.0]
+    assert [s["date"] for s in maria["sessions"]] == ["2026-09-18", "2026-11-05"]
+    assert maria["reflections"]["count"] == 3
+    stories = pj("story", "list", "--all", "--json").json()
+    assert [s["partners"] for s in stories] == [
+        [], ["Maria Lopez", "Night Shift Crew"], ["Priya Raman", "Sam Okafor"]]
+    objectives = {o["name"]: o for o in pj("objective", "list", "--json").json()}
+    assert objectives["Cost per unit"]["latest"] == {"value": 4.25, "date": "2026-11-01"}
+    assert objectives["Net promoter score"]["latest"]["value"] == -2
+    assert [r["prompt_id"] for r in pj("log", "--json").json() if r["prompt_id"]] == ["mine-1"]
+    assert pj("map", "--json").json()["quarter"] == "2026Q3"  # fiscal year from April

@@ -98,7 +98,9 @@ class ObjectiveStatus:
 
     def _value(self, x: float) -> str:
         unit = self.objective.unit
-        return f"{format_number(x)} {unit}" if unit else format_number(x)
+        if not unit:
+            return format_number(x)
+        return f"{format_number(x)}{unit}" if unit == "%" else f"{format_number(x)} {unit}"
 
     def summary(self) -> str:
         """One line: name, kind, latest value, trend, distance to target."""
