@@ -192,3 +192,49 @@ def test_every_command_has_help_for_a_leader(pj, command):
     assert "Usage: pj " + " ".join(command) in " ".join(r.stdout.split())
     summary = r.stdout.split("\n\n")[1].strip()
     assert len(summary) > 20 and "Traceback" not in r.stdout
+
+
+@pytest.mark.e2e
+def test_partnership_commands_through_the_installed_pj(tmp_path):
+    """The installed ``pj`` in a subprocess, as a leader's shell runs it."""
+    import json
+    import os
+    import shutil
+    import subprocess
+
+    exe = shutil.which("pj")
+    assert exe, "the installed 'pj' is not on PATH: pip install -e '.[test]'"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARTNERJOURNAL_", "PJ_"))}
+    env.update(PARTNERJOURNAL_DB=str(tmp_path / "j.sqlite"), PARTNERJOURNAL_TODAY="2026-11-23")
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([exe, *args], capture_output=True, text=True, env=env,
+                              stdin=subprocess.DEVNULL, timeout=60)
+
+    steps = [
+        ("config", "set", "fiscal-year-start", "apr"),
+        ("partner", "add", "Maria Lopez", "--box", "managers", "--relation", "direct"),
+        ("session", "add", "Maria Lopez", "--date", "2026-10-01", "--successes", "a",
+         "--objectives", "b", "--feedback", "c"),
+        ("commitment", "add", "Maria Lopez", "Send the forecast", "--due", "2026-12-01"),
+        ("commitment", "done", "1"),
+        ("trust", "Maria Lopez", "--credibility", "6", "--reliability", "6", "--intimacy", "6",
+         "--self-orientation", "2"),
+        ("story", "add", "We cut cost", "--partner", "Maria Lopez", "--partner", "Sam"),
+        ("objective", "add", "Cost", "--kind", "business", "--target", "4"),
+        ("objective", "measure", "Cost", "-1"),
+    ]
+    for args in steps:
+        r = run(*args)
+        assert r.returncode == 0, (args, r.stderr)
+    assert [d["partner"] for d in json.loads(run("session", "due", "--json").stdout)] == ["Sam"]
+    assert json.loads(run("commitment", "list", "--json").stdout)[0]["status"] == "kept"
+    assert json.loads(run("map", "--json").stdout)["boxes"]["managers"][0]["trust"] == 9.0
+    assert "MANAGERS · 1 of 1 met" in run("map").stdout
+    assert run("session", "prep", "Maria Lopez").stdout.startswith("# Partnership session")
+    assert json.loads(run("story", "list", "--json").stdout)[0]["partners"] == ["Maria Lopez", "Sam"]
+    assert json.loads(run("objective", "list", "--json").stdout)[0]["latest"]["value"] == -1
+    r = run("trust", "Maria Lopez", "--credibility", "0", "--reliability", "6", "--intimacy", "6",
+            "--self-orientation", "2")
+    assert r.returncode == 2 and r.stderr.startswith("pj: error: credibility 0")
+    assert r.stderr.count("\n") == 1 and r.stdout == ""
