@@ -139,8 +139,9 @@ from . import journal as _journal  # noqa: E402
 from . import maintenance as _maintenance  # noqa: E402
 from . import partners as _partners  # noqa: E402
 from . import reports as _reports  # noqa: E402
+from . import transfer as _transfer  # noqa: E402
 
-for _module in (_journal, _reports, _maintenance, _partners):
+for _module in (_journal, _reports, _maintenance, _partners, _transfer):
     _module.register(app)
 
 

@@ -1,0 +1,520 @@
+"""Taking the journal out and bringing it back: export, import, backup and restore.
+
+Files are written atomically (a private temporary file in the same folder, flushed to
+disk, then renamed over the target) and readable by the owner only; folders created
+here are owner-only too. An import is one transaction: a bad file changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import shutil
+import sqlite3
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, TextIO
+
+from .. import exporters, importers
+from ..errors import Conflict, ImportFormatError, JournalError, PJError, UsageError
+from ..store import connect, schema_version, transaction
+from ..store import transfer as st
+from ..store.schema import LATEST
+
+SPLITS = ("day", "month")
+IMPORT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": None}
+
+
+# --- files ----------------------------------------------------------------------------
+
+
+def make_private_dir(folder: Path) -> None:
+    """Create ``folder`` and any missing parents as owner-only (0700), whatever the
+    umask; folders that exist are left as they are."""
+    missing = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        os.chmod(path, 0o700)
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder: choose another place")
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every file system lets a folder be synced
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_text_file(path: Path) -> Iterator[TextIO]:
+    """A UTF-8 text stream that becomes ``path`` (mode 0600) only if the block ends
+    without error; until then the old file, if any, stays untouched."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+@dataclass
+class ExportReport:
+    format: str
+    files: list[str]
+    counts: dict[str, int]
+
+    def as_json(self) -> dict:
+        return {"format": self.format, "files": self.files, "records": self.counts}
+
+    def summary(self) -> str:
+        shown = [f"{n} {kind.replace('_', ' ')}" for kind, n in self.counts.items() if n]
+        what = ", ".join(shown) if shown else "no records"
+        where = self.files[0] if len(self.files) == 1 else f"{len(self.files)} files"
+        return f"Exported {what} to {where}"
+
+
+def export_journal(
+    conn: sqlite3.Connection,
+    *,
+    now: str,
+    fmt: str = "markdown",
+    out: TextIO | None = None,
+    output: Path | None = None,
+    split: str | None = None,
+    date_from: str | None = None,
+    date_until: str | None = None,
+    journal_path: Path | None = None,
+) -> ExportReport:
+    """Write the journal (or the records dated ``date_from``..``date_until``) to
+    ``out``, to the file ``output``, or with ``split`` to one file per day or month in
+    the folder ``output``."""
+    if fmt not in exporters.EXPORTERS:
+        raise UsageError(f"--format {fmt!r} is not one of {', '.join(exporters.EXPORTERS)}")
+    if split is not None:
+        if split not in SPLITS:
+            raise UsageError(f"--split {split!r} is not one of day, month")
+        if fmt != "markdown":
+            raise UsageError("--split writes markdown files: leave out --format json")
+        if output is None:
+            raise UsageError("--split needs --output DIR: the folder for the files")
+    if date_from and date_until and date_from > date_until:
+        raise UsageError(f"--from {date_from} is after --until {date_until}: swap them")
+    if output is not None and journal_path is not None and _same_file(output, journal_path):
+        raise UsageError(f"{output} is your journal: export to another file")
+
+    kinds = st.available_kinds(conn)
+    meta = exporters.ExportMeta(now, schema_version(conn), kinds, date_from, date_until)
+    counts = {k.name: 0 for k in kinds}
+
+    def records():
+        for kind, rec in st.iter_records(conn, kinds, date_from, date_until):
+            counts[kind.name] += 1
+            yield kind, rec
+
+    if split is not None:
+        if output.exists() and not output.is_dir():
+            raise UsageError(f"{output} is a file: --split needs a folder")
+        make_private_dir(output)
+        names = exporters.write_markdown_split(
+            records(), meta, split, lambda name: atomic_text_file(output / name)
+        )
+        files = [str(output / name) for name in names]
+    elif output is not None:
+        if output.is_dir():
+            raise UsageError(f"{output} is a folder: give a file name, or add --split day|month")
+        make_private_dir(output.parent)
+        with atomic_text_file(output) as fh:
+            exporters.EXPORTERS[fmt](records(), fh, meta)
+        files = [str(output)]
+    else:
+        exporters.EXPORTERS[fmt](records(), out, meta)
+        files = []
+    return ExportReport(fmt, files, counts)
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+@dataclass
+class ImportSummary:
+    counts: dict[str, st.Counts]
+    notes: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    def as_json(self) -> dict:
+        return {
+            "dry_run": self.dry_run,
+            "files": self.files,
+            "skipped_files": self.skipped_files,
+            "records": {k: c.as_json() for k, c in self.counts.items() if c.total},
+            "notes": self.notes,
+        }
+
+    def lines(self) -> list[str]:
+        out = []
+        for kind, c in self.counts.items():
+            if not c.total:
+                continue
+            parts = [f"{c.added} added", f"{c.updated} updated", f"{c.skipped} skipped"]
+            if c.merged:
+                parts.append(f"{c.merged} merged by name")
+            out.append(f"{kind.replace('_', ' ')}: {', '.join(parts)}")
+        return out or ["Nothing to import: the files hold no records."]
+
+
+class _DryRun(Exception):
+    """Raised inside the import's transaction so that it rolls back."""
+
+
+class _Prefixed:
+    """A text stream with its first characters read ahead (to tell its format)."""
+
+    def __init__(self, head: str, stream: TextIO):
+        self.head, self.stream = head, stream
+
+    def read(self, n: int = -1) -> str:
+        if self.head:
+            out, self.head = self.head, ""
+            return out
+        return self.stream.read(n)
+
+    def readline(self) -> str:
+        if self.head:
+            line, sep, rest = self.head.partition("\n")
+            if sep:
+                self.head = rest
+                return line + sep
+            self.head = ""
+            return line + self.stream.readline()
+        return self.stream.readline()
+
+
+def _open_text(path: Path) -> TextIO:
+    try:
+        return open(path, encoding="utf-8-sig", newline="\n")
+    except OSError as exc:
+        raise PJError(f"{path} cannot be read ({exc.strerror}): check the path") from None
+
+
+def _peek_format(stream: TextIO, name: str) -> tuple[str, TextIO]:
+    try:
+        head = stream.read(2048)
+    except UnicodeDecodeError as exc:
+        raise ImportFormatError(
+            f"{name} line 1: the file is not UTF-8 text ({exc.reason}): save it as UTF-8"
+        ) from None
+    found = importers.sniff(head)
+    if found is None:
+        raise ImportFormatError(
+            f"{name} line 1: not an export of partnerjournal or jrnl"
+            " (neither a markdown export nor JSON)"
+        )
+    return found, _Prefixed(head, stream)
+
+
+def _sources(path: Path, fmt: str | None) -> tuple[list[tuple[Path, str | None]], list[str]]:
+    """The files to read under ``path`` with their format (None: tell from the
+    content), and the names of files in a folder that are not exports."""
+    if not path.exists():
+        raise UsageError(f"{path} does not exist: give a file or folder written by pj export")
+    if not path.is_dir():
+        suffix = path.suffix.lower()
+        return [(path, fmt or IMPORT_SUFFIXES.get(suffix))], []
+    root = path.resolve()
+    files, skipped = [], []
+    # the split export's main file first: it holds the partners the days name
+    entries = sorted(path.iterdir(), key=lambda p: (p.name != exporters.MAIN_FILE, p.name))
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue  # .obsidian, .git and our own temporary files
+        real = entry.resolve()
+        if not real.is_relative_to(root):
+            raise ImportFormatError(
+                f"{entry}: it links outside the folder (to {real}): remove the link,"
+                " or import that file by its own path"
+            )
+        if not real.is_file():
+            continue
+        suffix = entry.suffix.lower()
+        if suffix not in IMPORT_SUFFIXES:
+            skipped.append(entry.name)
+            continue
+        files.append((entry, fmt or IMPORT_SUFFIXES[suffix]))
+    if not files:
+        raise UsageError(f"{path} holds no .md or .json files to import")
+    return files, skipped
+
+
+def import_path(
+    conn: sqlite3.Connection,
+    path: Path | None,
+    *,
+    fmt: str | None = None,
+    stream: TextIO | None = None,
+    dry_run: bool = False,
+) -> ImportSummary:
+    """Merge an export (a file, a folder written with --split, or ``stream`` when
+    ``path`` is None) into the journal in one transaction; with ``dry_run`` everything
+    runs, then rolls back. Returns what was added, updated and skipped per kind."""
+    if fmt is not None and fmt not in importers.IMPORTERS:
+        raise UsageError(f"--format {fmt!r} is not one of {', '.join(importers.IMPORTERS)}")
+    if path is None:
+        sources: list[tuple[Path | None, str | None]] = [(None, fmt)]
+        skipped: list[str] = []
+    else:
+        sources, skipped = _sources(path, fmt)
+    kinds = st.available_kinds(conn)
+    have = {k.name for k in kinds}
+    reader_kinds = kinds + [k for k in st.KINDS if k.name not in have]
+    merge = st.Merge(conn, kinds)
+    try:
+        with transaction(conn):
+            for src, src_fmt in sources:
+                name = str(src) if src is not None else "<stdin>"
+                with contextlib.ExitStack() as stack:
+                    fh = stream if src is None else stack.enter_context(_open_text(src))
+                    if src_fmt is None:
+                        src_fmt, fh = _peek_format(fh, name)
+                    for item in importers.IMPORTERS[src_fmt](fh, name, reader_kinds):
+                        if item.kind == importers.HEADER:
+                            _check_header(item)
+                        else:
+                            merge.add(item.kind, item.data, item.where)
+            merge.finish()
+            if dry_run:
+                raise _DryRun
+    except _DryRun:
+        pass
+    files = [str(s) if s is not None else "<stdin>" for s, _ in sources]
+    return ImportSummary(merge.counts, merge.notes, files, skipped, dry_run)
+
+
+def _check_header(item: importers.Incoming) -> None:
+    header = item.data
+    if header.get("format") == "jrnl":
+        return
+    schema = header.get("schema")
+    if schema is None:
+        if header.get("final"):
+            raise ImportFormatError(f"{item.where}: the export has no \"schema\" number")
+        return
+    if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
+        raise ImportFormatError(f"{item.where}: the export's schema {schema!r} is not valid")
+    if schema > LATEST:
+        raise ImportFormatError(
+            f"{item.where}: written by a newer partnerjournal (schema {schema}, this one knows"
+            f" {LATEST}): upgrade pj to import it"
+        )
+
+
+# --- backup and restore ---------------------------------------------------------------
+
+
+def _stamp(now: str) -> str:
+    return now[:19].replace("-", "").replace(":", "").replace("T", "-")
+
+
+def backup_journal(
+    db_path: Path, target: Path | None, *, now: str, force: bool = False
+) -> tuple[Path, dict[str, int]]:
+    """A consistent copy of the journal through SQLite's online backup (safe while
+    another pj writes), saved atomically as an owner-only file. Without ``target`` it
+    goes to a ``backups`` folder beside the journal. Returns its path and counts."""
+    conn = connect(db_path, create=False, migrate=False)
+    try:
+        if target is None or target.is_dir():
+            folder = target if target is not None else db_path.parent / "backups"
+            target = folder / f"journal-{_stamp(now)}.sqlite"
+            n = 2
+            while target.exists():
+                target = folder / f"journal-{_stamp(now)}-{n}.sqlite"
+                n += 1
+        elif _same_file(target, db_path):
+            raise UsageError(f"{target} is your journal: back it up to another file")
+        elif target.exists() and not force:
+            raise Conflict(f"{target} exists: choose another name, or add --force to replace it")
+        make_private_dir(target.parent)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            os.chmod(tmp, 0o600)
+            st.backup_to(conn, Path(tmp))
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        _fsync_dir(target.parent)
+        counts = st.record_counts(conn)
+    finally:
+        conn.close()
+    return target, counts
+
+
+@dataclass
+class RestorePlan:
+    """A checked private copy of a backup, waiting to replace the journal."""
+
+    backup: Path
+    journal: Path
+    copy: Path
+    schema: int
+    counts: dict[str, int]
+    journal_counts: dict[str, int] | None
+
+    @property
+    def keep_as(self) -> Path:
+        return self.journal.with_name(self.journal.name + ".before-restore")
+
+    def question(self) -> str:
+        new = _counted(self.counts)
+        if self.journal_counts is None:
+            return f"Restore {self.backup} ({new}) as your journal at {self.journal}?"
+        return (
+            f"Replace your journal ({_counted(self.journal_counts)}) with {self.backup}"
+            f" ({new})? The current one is kept as {self.keep_as.name}."
+        )
+
+
+def _counted(counts: dict[str, int]) -> str:
+    return f"{counts.get('reflections', 0)} reflections, {counts.get('partners', 0)} partners"
+
+
+@contextlib.contextmanager
+def prepare_restore(db_path: Path, backup: Path) -> Iterator[RestorePlan]:
+    """Copy ``backup`` beside the journal and check it is a sound journal (SQLite
+    header, integrity check, a schema this pj knows). The copy is removed unless
+    :func:`complete_restore` put it in place."""
+    if not backup.exists():
+        raise UsageError(f"{backup} does not exist: give the path of a backup file")
+    if backup.is_dir():
+        raise UsageError(f"{backup} is a folder: give the path of a backup file")
+    if _same_file(backup, db_path):
+        raise UsageError(f"{backup} is your journal itself: give a backup file")
+    with open(backup, "rb") as fh:
+        if fh.read(16) != b"SQLite format 3\x00":
+            raise JournalError(f"{backup} is not a partnerjournal backup (not an SQLite file)")
+    make_private_dir(db_path.parent)
+    fd, tmp = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.restore.", suffix=".tmp")
+    os.close(fd)
+    copy = Path(tmp)
+    try:
+        os.chmod(copy, 0o600)
+        _copy_database(backup, copy)
+        info = st.inspect_journal_file(copy, LATEST)
+        journal_counts = None
+        if db_path.exists():
+            current = connect(db_path, create=False, migrate=False)
+            try:
+                journal_counts = st.record_counts(current)
+            finally:
+                current.close()
+        yield RestorePlan(backup, db_path, copy, info.schema, info.counts, journal_counts)
+    finally:
+        for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
+
+
+def _copy_database(source: Path, target: Path) -> None:
+    """Copy through SQLite (reading the source only), so a backup still in WAL mode
+    comes with what its WAL file holds."""
+    from urllib.request import pathname2url
+
+    try:
+        src = sqlite3.connect(f"file:{pathname2url(str(source.absolute()))}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise JournalError(f"{source} cannot be opened as a journal ({exc})") from None
+    try:
+        st.backup_to(src, target)
+    except sqlite3.DatabaseError as exc:
+        raise JournalError(f"{source} is damaged or not a journal ({exc})") from None
+    finally:
+        src.close()
+
+
+@dataclass
+class RestoreResult:
+    journal: Path
+    kept_as: Path | None
+    counts: dict[str, int]
+
+    def as_json(self) -> dict:
+        return {
+            "journal": str(self.journal),
+            "kept_as": str(self.kept_as) if self.kept_as else None,
+            "records": self.counts,
+        }
+
+
+def complete_restore(plan: RestorePlan) -> RestoreResult:
+    """Put the checked copy in place of the journal in one rename, after keeping the
+    current journal as ``journal.sqlite.before-restore`` (0600)."""
+    journal = plan.journal
+    if not journal.exists():
+        os.replace(plan.copy, journal)
+        _fsync_dir(journal.parent)
+        return RestoreResult(journal, None, plan.counts)
+    hold = st.hold_for_restore(journal)
+    try:
+        keep = plan.keep_as
+        fd, tmp = tempfile.mkstemp(dir=journal.parent, prefix=f".{keep.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as out, open(journal, "rb") as src:
+                shutil.copyfileobj(src, out, 1 << 20)
+                out.flush()
+                os.fsync(out.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, keep)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+        os.replace(plan.copy, journal)
+        _fsync_dir(journal.parent)
+    finally:
+        hold.close()
+    return RestoreResult(journal, keep, plan.counts)
+
+
+def stdin_text(stream: TextIO) -> TextIO:
+    """Standard input as UTF-8 text that keeps '\\r' characters inside texts."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        return stream
+    return io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="\n")

@@ -1,0 +1,1034 @@
+"""SQL for export, import, backup and restore, driven by one description per record kind.
+
+Each :class:`Kind` names its table, its stable key (``uid``), its fields and its links to
+other kinds *by uid*; child rows (a reflection's steps, partners and tags, a story's
+partners, an evaluation's ratings) travel inside their parent record. Local integer ids
+never leave the journal. Export streams every kind whose table exists; import checks
+each record, then merges it in batches: by uid, newer ``updated_at`` wins, partners,
+objectives and evaluations also match by name or quarter when uids differ.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from ..errors import ImportFormatError, JournalError
+from .journal import name_key
+
+MAX_TEXT = 1_000_000
+BATCH = 500  # records per executemany; also bounds the size of every IN (...) list
+INT64 = (-(2**63), 2**63 - 1)
+_UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
+_QUARTER = re.compile(r"\d{4}Q[1-4]")
+
+
+class RecordError(ValueError):
+    """A record that does not fit its kind; the caller adds file and line."""
+
+
+# --- the description ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Field:
+    """One value of a record.
+
+    ``type`` is one of: uid, timestamp, date, quarter, int, real, bool, choice, line
+    (one line of text), tag, text (free text, shown as a block in markdown), steps (a
+    list of step numbers kept as JSON in the column), link (the uid of a record of kind
+    ``link``; the column holds that record's local id) and raw (a column this
+    description does not know yet: any JSON scalar).
+    """
+
+    name: str
+    type: str
+    column: str = ""
+    null: bool = False
+    blank: bool = True  # may a line/text be empty or blank?
+    lo: int = INT64[0]
+    hi: int = INT64[1]
+    choices: tuple[str, ...] = ()
+    link: str = ""
+    remap: str = ""  # the kind whose renamed ids this value follows (reflection → prompt)
+    block: bool | None = None  # markdown: a text block (default: type == "text")
+    default: Any = None  # the column's default, used when a record leaves the field out
+
+    @property
+    def col(self) -> str:
+        return self.column or self.name
+
+    @property
+    def in_block(self) -> bool:
+        return self.type == "text" if self.block is None else self.block
+
+
+@dataclass(frozen=True)
+class Child:
+    """Rows of a link table that travel inside their parent record.
+
+    One field: a list of values (``"steps": [1, 3]``); several: a list of objects
+    (``"ratings": [{"step": 1, "rating": 4, "note": null}]``).
+    """
+
+    name: str
+    table: str
+    parent: str  # the column holding the parent's local id
+    fields: tuple[Field, ...]
+    order: str  # field name the list is sorted by (link lists sort by uid)
+    marker: str = ""  # markdown marker of an object child
+
+    @property
+    def scalar(self) -> bool:
+        return len(self.fields) == 1
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A record table: how it is named, identified, linked, ordered and merged."""
+
+    name: str  # plural: the key in JSON exports ("reflections")
+    marker: str  # singular: the markdown marker and messages ("reflection")
+    label: str  # section heading for readers ("Reflections")
+    table: str
+    fields: tuple[Field, ...]
+    children: tuple[Child, ...] = ()
+    key: str = "uid"
+    order: str = "t.uid"  # SQL; never by local id, so exports of merged journals agree
+    day: str = ""  # column giving the record's day, for --from/--until
+    natural: str = ""  # column also matched when uids differ (case-blind names)
+    derived: tuple[tuple[str, str], ...] = ()  # (column, field): name_key from name
+    rename: str = ""  # field given a fresh value when it clashes (custom prompt ids)
+    local_id: bool = True  # has an integer ``id`` that stays local
+    timestamps: bool = True
+    rule: Callable[[dict], str | None] | None = None
+
+    @property
+    def field_names(self) -> dict[str, Field]:
+        return {f.name: f for f in self.fields}
+
+    def layout(self) -> list[Field | Child]:
+        """Output order: fields, then children, then created_at/updated_at."""
+        stamps = [f for f in self.fields if f.name in ("created_at", "updated_at")]
+        rest = [f for f in self.fields if f not in stamps]
+        return [*rest, *self.children, *stamps]
+
+    def natural_value(self, rec: dict) -> str | None:
+        if not self.natural:
+            return None
+        for column, source in self.derived:
+            if column == self.natural:
+                return name_key(rec[source])
+        return rec[self.natural]
+
+
+def _stamps() -> tuple[Field, Field]:
+    return (Field("created_at", "timestamp"), Field("updated_at", "timestamp"))
+
+
+def _partner(column: str = "partner_id") -> Field:
+    return Field("partner", "link", column=column, link="partners")
+
+
+def _commitment_rule(rec: dict) -> str | None:
+    if "status" in rec and (rec["status"] == "open") != (rec.get("closed_at") is None):
+        return "a commitment has closed_at exactly when its status is kept or dropped"
+    return None
+
+
+STEP = Field("step", "int", lo=1, hi=13)
+
+# In dependency order: a record only links to kinds listed before it, so a streamed
+# import finds every partner before the reflections that name it.
+KINDS: tuple[Kind, ...] = (
+    Kind(
+        "settings", "setting", "Settings", "settings", key="key", order="t.key",
+        fields=(Field("key", "line", blank=False, hi=200), Field("value", "text", block=False)),
+        local_id=False, timestamps=False,
+    ),
+    Kind(
+        "custom_prompts", "prompt", "Your prompts", "custom_prompts",
+        fields=(
+            Field("uid", "uid"), Field("id", "line", blank=False, hi=100),
+            Field("text", "text", blank=False), Field("steps", "steps"), *_stamps(),
+        ),
+        order="t.created_at, t.uid", rename="id", local_id=False,
+    ),
+    Kind(
+        "partners", "partner", "Partners", "partners",
+        fields=(
+            Field("uid", "uid"), Field("name", "line", blank=False, hi=100),
+            Field("box", "choice", null=True,
+                  choices=("leadership", "managers", "teams", "employees")),
+            Field("relation", "choice", null=True, choices=("direct", "influential", "guidance")),
+            Field("note", "text", null=True), Field("archived_at", "timestamp", null=True),
+            *_stamps(),
+        ),
+        order="t.name_key, t.uid", natural="name_key", derived=(("name_key", "name"),),
+    ),
+    Kind(
+        "objectives", "objective", "Objectives", "objectives",
+        fields=(
+            Field("uid", "uid"), Field("name", "line", blank=False, hi=200),
+            Field("kind", "choice", choices=("business", "customer", "employee")),
+            Field("unit", "line", null=True, hi=50), Field("target", "real", null=True),
+            Field("lower_is_better", "bool", default=False), *_stamps(),
+        ),
+        order="t.name_key, t.uid", natural="name_key", derived=(("name_key", "name"),),
+    ),
+    Kind(
+        "evaluations", "evaluation", "Quarterly evaluations", "evaluations",
+        fields=(
+            Field("uid", "uid"), Field("quarter", "quarter"),
+            Field("progress", "text", default=""), Field("feedback", "text", default=""),
+            *_stamps(),
+        ),
+        children=(
+            Child("ratings", "evaluation_ratings", "evaluation_id",
+                  (STEP, Field("rating", "int", lo=1, hi=5), Field("note", "text", null=True)),
+                  order="step", marker="rating"),
+        ),
+        order="t.quarter, t.uid", natural="quarter",
+    ),
+    Kind(
+        "reflections", "reflection", "Reflections", "reflections",
+        fields=(
+            Field("uid", "uid"), Field("date", "date"), Field("text", "text", blank=False),
+            Field("prompt_id", "line", null=True, hi=100, remap="custom_prompts"),
+            Field("important_share", "int", null=True, lo=0, hi=100), *_stamps(),
+        ),
+        children=(
+            Child("steps", "reflection_steps", "reflection_id", (STEP,), order="step"),
+            Child("partners", "reflection_partners", "reflection_id",
+                  (_partner(),), order="partner"),
+            Child("tags", "reflection_tags", "reflection_id", (Field("tag", "tag"),),
+                  order="tag"),
+        ),
+        order="t.date, t.created_at, t.uid", day="date",
+    ),
+    Kind(
+        "sessions", "session", "Partnership sessions", "sessions",
+        fields=(
+            Field("uid", "uid"), _partner(), Field("date", "date"),
+            Field("minutes", "int", lo=1, hi=1440), Field("successes", "text", default=""),
+            Field("objectives", "text", default=""), Field("feedback", "text", default=""),
+            *_stamps(),
+        ),
+        order="t.date, t.created_at, t.uid", day="date",
+    ),
+    Kind(
+        "commitments", "commitment", "Commitments", "commitments",
+        fields=(
+            Field("uid", "uid"), _partner(), Field("date", "date"),
+            Field("text", "text", blank=False), Field("due", "date", null=True),
+            Field("status", "choice", choices=("open", "kept", "dropped"), default="open"),
+            Field("closed_at", "date", null=True), Field("reason", "text", null=True),
+            *_stamps(),
+        ),
+        order="t.date, t.created_at, t.uid", day="date", rule=_commitment_rule,
+    ),
+    Kind(
+        "trust_checks", "trust_check", "Trust checks", "trust_checks",
+        fields=(
+            Field("uid", "uid"), _partner(), Field("date", "date"),
+            *(Field(n, "int", lo=1, hi=10)
+              for n in ("credibility", "reliability", "intimacy", "self_orientation")),
+            *_stamps(),
+        ),
+        order="t.date, t.created_at, t.uid", day="date",
+    ),
+    Kind(
+        "stories", "story", "Stories", "stories",
+        fields=(
+            Field("uid", "uid"), Field("date", "date"), Field("text", "text", blank=False),
+            Field("impact", "text", null=True), *_stamps(),
+        ),
+        children=(
+            Child("partners", "story_partners", "story_id", (_partner(),), order="partner"),
+        ),
+        order="t.date, t.created_at, t.uid", day="date",
+    ),
+    Kind(
+        "measurements", "measurement", "Measurements", "measurements",
+        fields=(
+            Field("uid", "uid"),
+            Field("objective", "link", column="objective_id", link="objectives"),
+            Field("date", "date"), Field("value", "real"), Field("note", "text", null=True),
+            *_stamps(),
+        ),
+        order="t.date, t.created_at, t.uid", day="date",
+    ),
+    Kind(
+        "adjustments", "adjustment", "Adjustments", "adjustments",
+        fields=(
+            Field("uid", "uid"),
+            Field("evaluation", "link", column="evaluation_id", link="evaluations"),
+            Field("position", "int", lo=0, hi=1_000_000, default=0),
+            Field("text", "text", blank=False), Field("steps", "steps", default=()), *_stamps(),
+        ),
+        order="(SELECT e.quarter FROM evaluations e WHERE e.id = t.evaluation_id),"
+              " t.position, t.created_at, t.uid",
+    ),
+)
+KIND = {k.name: k for k in KINDS}
+
+# Tables that are not records: bookkeeping, search index, and the link tables above.
+NOT_RECORDS = {"migrations", "sqlite_sequence", "sqlite_stat1"}
+
+
+# --- which kinds this journal has -----------------------------------------------------
+
+
+def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE '%VIRTUAL%'"
+        )
+    ]
+    return {t: [r[1] for r in conn.execute(f"PRAGMA table_info([{t}])")] for t in tables}
+
+
+def available_kinds(conn: sqlite3.Connection) -> list[Kind]:
+    """The kinds whose tables exist in this journal, trimmed to the columns it has.
+
+    A column the description does not know yet travels as a ``raw`` field, so an export
+    never silently drops data added by a newer migration.
+    """
+    columns = _columns(conn)
+    out = []
+    for kind in KINDS:
+        cols = columns.get(kind.table)
+        if cols is None:
+            continue
+        known = {f.col for f in kind.fields} | {c for c, _ in kind.derived}
+        if kind.local_id:
+            known.add("id")
+        fields = [f for f in kind.fields if f.col in cols]
+        extra = [Field(c, "raw", null=True) for c in cols if c not in known]
+        stamps = [f for f in fields if f.name in ("created_at", "updated_at")]
+        fields = [f for f in fields if f not in stamps] + extra + stamps
+        children = []
+        for child in kind.children:
+            ccols = columns.get(child.table)
+            if ccols is None:
+                continue
+            cknown = {f.col for f in child.fields} | {child.parent}
+            cfields = [f for f in child.fields if f.col in ccols]
+            cfields += [Field(c, "raw", null=True) for c in ccols if c not in cknown]
+            children.append(replace(child, fields=tuple(cfields)))
+        out.append(replace(kind, fields=tuple(fields), children=tuple(children)))
+    return out
+
+
+# --- checking one record --------------------------------------------------------------
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _has_control(text: str, newlines: bool) -> bool:
+    for ch in text:
+        if newlines and ch in "\n\r\t":
+            continue
+        if unicodedata.category(ch) == "Cc":
+            return True
+    return False
+
+
+def check_value(f: Field, value: Any) -> Any:
+    """``value`` as stored for field ``f``, or :class:`RecordError` saying what is wrong."""
+    if value is None:
+        if f.null or f.type == "raw":
+            return None
+        raise RecordError(f"field {f.name!r} is missing (null)")
+    t = f.type
+    if t in ("uid", "link"):
+        if not isinstance(value, str) or not _UID.fullmatch(value):
+            raise RecordError(
+                f"field {f.name!r}: {_shown(value)} is not an id (letters, digits, - _ . :)"
+            )
+        return value
+    if t == "timestamp":
+        if isinstance(value, str) and len(value) <= 40:
+            try:
+                if dt.datetime.fromisoformat(value).tzinfo is not None:
+                    return value
+            except ValueError:
+                pass
+        raise RecordError(
+            f"field {f.name!r}: {_shown(value)} is not a time like 2026-11-23T09:15:00+01:00"
+        )
+    if t == "date":
+        if isinstance(value, str) and len(value) == 10:
+            try:
+                dt.date.fromisoformat(value)
+                return value
+            except ValueError:
+                pass
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a date like 2026-11-23")
+    if t == "quarter":
+        if isinstance(value, str) and _QUARTER.fullmatch(value):
+            return value
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a quarter like 2026Q4")
+    if t == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a whole number")
+        if not f.lo <= value <= f.hi:
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is not between {f.lo} and {f.hi}")
+        return value
+    if t == "real":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a number")
+        number = float(value)
+        if not math.isfinite(number):
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is too large to be a number")
+        return number
+    if t == "bool":
+        if not isinstance(value, bool):
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is not true or false")
+        return value
+    if t == "choice":
+        if value not in f.choices:
+            raise RecordError(
+                f"field {f.name!r}: {_shown(value)} is not one of {', '.join(f.choices)}"
+            )
+        return value
+    if t in ("line", "tag"):
+        if not isinstance(value, str):
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is not text")
+        if _has_control(value, newlines=False):
+            raise RecordError(f"field {f.name!r} contains line breaks or control characters")
+        if t == "tag":
+            if not value or any(c.isspace() for c in value) or len(value) > 60:
+                raise RecordError(f"tag {_shown(value)} is empty, has spaces or is over 60 characters")
+        elif len(value) > f.hi:
+            raise RecordError(f"field {f.name!r} is longer than {f.hi} characters")
+        elif not f.blank and not value.strip():
+            raise RecordError(f"field {f.name!r} is empty")
+        return value
+    if t == "text":
+        if not isinstance(value, str):
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is not text")
+        if "\x00" in value:
+            raise RecordError(f"field {f.name!r} contains a NUL byte")
+        if len(value) > MAX_TEXT:
+            raise RecordError(f"field {f.name!r} is longer than {MAX_TEXT:,} characters")
+        if not f.blank and not value.strip():
+            raise RecordError(f"field {f.name!r} is empty")
+        return value
+    if t == "steps":
+        if not isinstance(value, list):
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a list of steps")
+        return [check_value(STEP, s) for s in value]
+    if t == "raw":
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a plain value")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is too large to be a number")
+        if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+            raise RecordError(f"field {f.name!r}: {_shown(value)} is too large")
+        return value
+    raise AssertionError(f"unknown field type {t}")  # a bug in KINDS
+
+
+def check_record(kind: Kind, data: Any) -> dict:
+    """A record of ``kind`` with every value checked, or :class:`RecordError`."""
+    if not isinstance(data, dict):
+        raise RecordError(f"a {kind.marker} record must be an object, not {_shown(data)}")
+    names = {f.name for f in kind.fields} | {c.name for c in kind.children}
+    unknown = [k for k in data if k not in names]
+    if unknown:
+        raise RecordError(
+            f"a {kind.marker} has no field {unknown[0]!r} (fields: {', '.join(sorted(names))})"
+        )
+    rec: dict = {}
+    for f in kind.fields:
+        if f.name not in data and f.default is not None:
+            value = list(f.default) if isinstance(f.default, tuple) else f.default
+        elif f.name not in data and not f.null and f.type != "raw":
+            raise RecordError(f"the {kind.marker} has no {f.name!r}")
+        else:
+            value = data.get(f.name)
+        rec[f.name] = check_value(f, value)
+    for child in kind.children:
+        items = data.get(child.name, [])
+        if not isinstance(items, list):
+            raise RecordError(f"{child.name!r} of a {kind.marker} must be a list")
+        if child.scalar:
+            rec[child.name] = [check_value(child.fields[0], v) for v in items]
+        else:
+            rec[child.name] = [_check_child(kind, child, item) for item in items]
+    if kind.rule and (problem := kind.rule(rec)):
+        raise RecordError(problem)
+    return rec
+
+
+def _check_child(kind: Kind, child: Child, item: Any) -> dict:
+    if not isinstance(item, dict):
+        raise RecordError(f"each of {child.name!r} of a {kind.marker} must be an object")
+    names = {f.name for f in child.fields}
+    unknown = [k for k in item if k not in names]
+    if unknown:
+        raise RecordError(f"{child.marker or child.name} has no field {unknown[0]!r}")
+    out = {}
+    for f in child.fields:
+        if f.name not in item and not f.null and f.type != "raw":
+            raise RecordError(f"a {child.marker or child.name} of a {kind.marker} has no {f.name!r}")
+        out[f.name] = check_value(f, item.get(f.name))
+    return out
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def _value_sql(f: Field, alias: str) -> str:
+    if f.link:
+        return f"(SELECT l.uid FROM [{KIND[f.link].table}] l WHERE l.rowid = {alias}.[{f.col}])"
+    return f"{alias}.[{f.col}]"
+
+
+def _child_sql(child: Child) -> str:
+    where = f"x.[{child.parent}] = t.rowid"
+    if child.scalar:
+        f = child.fields[0]
+        value = _value_sql(f, "x")
+        return (
+            f"(SELECT json_group_array(v) FROM (SELECT {value} AS v FROM [{child.table}] x"
+            f" WHERE {where} ORDER BY v))"
+        )
+    pairs = ", ".join(f"'{f.name}', {_value_sql(f, 'x')}" for f in child.fields)
+    order = _value_sql(next(f for f in child.fields if f.name == child.order), "x")
+    return (
+        f"(SELECT json_group_array(json(v)) FROM (SELECT json_object({pairs}) AS v"
+        f" FROM [{child.table}] x WHERE {where} ORDER BY {order}))"
+    )
+
+
+def _out_value(f: Field, value: Any) -> Any:
+    if value is None:
+        return None
+    if f.type == "bool":
+        return bool(value)
+    if f.type == "steps":
+        return json.loads(value)
+    if f.type == "real":
+        return float(value)
+    return value
+
+
+def iter_records(
+    conn: sqlite3.Connection,
+    kinds: list[Kind],
+    date_from: str | None = None,
+    date_until: str | None = None,
+) -> Iterator[tuple[Kind, dict]]:
+    """Every record of ``kinds`` in dependency order, as plain data, read in batches
+    from one consistent snapshot. ``date_from``/``date_until`` limit the dated kinds."""
+    own = not conn.in_transaction
+    if own:
+        conn.execute("BEGIN")  # one snapshot, even while another pj writes
+    try:
+        for kind in kinds:
+            cols = [_value_sql(f, "t") for f in kind.fields]
+            cols += [_child_sql(c) for c in kind.children]
+            where, params = [], []
+            if kind.day and date_from:
+                where.append(f"t.[{kind.day}] >= ?")
+                params.append(date_from)
+            if kind.day and date_until:
+                where.append(f"t.[{kind.day}] <= ?")
+                params.append(date_until)
+            sql = f"SELECT {', '.join(cols)} FROM [{kind.table}] t"
+            if where:
+                sql += " WHERE " + " AND ".join(where)
+            sql += f" ORDER BY {kind.order}"
+            cur = conn.execute(sql, params)
+            n = len(kind.fields)
+            while rows := cur.fetchmany(BATCH):
+                for row in rows:
+                    values = {f.name: _out_value(f, row[i]) for i, f in enumerate(kind.fields)}
+                    for j, child in enumerate(kind.children):
+                        items = json.loads(row[n + j])
+                        if not child.scalar:
+                            items = [
+                                {f.name: _out_value(f, it[f.name]) for f in child.fields}
+                                for it in items
+                            ]
+                        values[child.name] = items
+                    yield kind, {
+                        item.name: values[item.name] for item in kind.layout()
+                    }
+    finally:
+        if own and conn.in_transaction:
+            conn.execute("COMMIT")
+
+
+# --- import ---------------------------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    added: int = 0
+    updated: int = 0
+    skipped: int = 0
+    merged: int = 0  # matched by name (or quarter) although the ids differ
+
+    @property
+    def total(self) -> int:
+        return self.added + self.updated + self.skipped + self.merged
+
+    def as_json(self) -> dict:
+        return {"added": self.added, "updated": self.updated, "skipped": self.skipped,
+                "merged": self.merged}
+
+
+@dataclass
+class _Item:
+    rec: dict
+    where: str
+    links: dict = field(default_factory=dict)  # field name → local id(s)
+
+
+def _stamp(text: str) -> dt.datetime:
+    return dt.datetime.fromisoformat(text)
+
+
+def newer(incoming: str, current: str) -> bool:
+    """Whether ``incoming`` is a later moment than ``current`` (ISO 8601, any offsets)."""
+    try:
+        return _stamp(incoming) > _stamp(current)
+    except (ValueError, TypeError):  # a stamp without offset: compare as text
+        return incoming > current
+
+
+def _chunks(values: list, size: int = BATCH) -> Iterator[list]:
+    for i in range(0, len(values), size):
+        yield values[i : i + size]
+
+
+class Merge:
+    """Merges checked records into the journal; call inside ``store.transaction``.
+
+    Records are buffered per kind and written in batches. A record whose link points to
+    a record not seen yet waits until the end of the import (files of a folder may come
+    in any order); one still unresolved then is an error naming its file and line.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, kinds: list[Kind]):
+        self.conn = conn
+        self.kinds = {k.name: k for k in kinds}
+        self.by_marker = {k.marker: k for k in kinds}
+        self.counts: dict[str, Counts] = {k.name: Counts() for k in kinds}
+        self.notes: list[str] = []
+        self._kind: Kind | None = None
+        self._batch: list[_Item] = []
+        self._keys: set = set()
+        self._waiting: list[tuple[Kind, _Item]] = []
+        self._retrying = False
+        self._alias: dict[tuple[str, str], int] = {}  # (kind, uid in the file) → local id
+        self._renamed: dict[str, dict[str, str]] = {}  # kind → {id in the file: id here}
+
+    # records in
+
+    def add(self, kind_name: str, data: Any, where: str) -> None:
+        kind = self.kinds.get(kind_name)
+        if kind is None:
+            if kind_name in KIND:
+                raise ImportFormatError(
+                    f"{where}: this journal has no {KIND[kind_name].label.lower()} yet:"
+                    " update pj, then import again"
+                )
+            raise ImportFormatError(
+                f"{where}: {_shown(kind_name)} is not a kind of record"
+                f" (known: {', '.join(self.kinds)})"
+            )
+        try:
+            rec = check_record(kind, data)
+        except RecordError as exc:
+            raise ImportFormatError(f"{where}: {exc}") from None
+        keys = {("k", rec[kind.key])}
+        if kind.natural:
+            keys.add(("n", kind.natural_value(rec)))
+        if kind is not self._kind or len(self._batch) >= BATCH or keys & self._keys:
+            self.flush()
+            self._kind = kind
+        self._batch.append(_Item(rec, where))
+        self._keys |= keys
+
+    def flush(self) -> None:
+        if self._batch and self._kind is not None:
+            self._apply(self._kind, self._batch)
+        self._batch, self._keys = [], set()
+
+    def finish(self) -> dict[str, Counts]:
+        """Write what is buffered, retry records that waited for a link; the counts."""
+        self.flush()
+        self._kind = None
+        self._retrying = True
+        waiting, self._waiting = self._waiting, []
+        for kind in KINDS:
+            for k, item in waiting:
+                if k.name == kind.name:
+                    self.add(k.name, item.rec, item.where)
+            self.flush()
+        return self.counts
+
+    # links
+
+    def _local_ids(self, kind: Kind, uids: set[str]) -> dict[str, int]:
+        found = {u: self._alias[(kind.name, u)] for u in uids if (kind.name, u) in self._alias}
+        rest = [u for u in uids if u not in found]
+        for part in _chunks(rest):
+            marks = ", ".join("?" for _ in part)
+            for uid, rowid in self.conn.execute(
+                f"SELECT uid, rowid FROM [{kind.table}] WHERE uid IN ({marks})", part
+            ):
+                found[uid] = rowid
+        return found
+
+    def _resolve(self, kind: Kind, items: list[_Item]) -> list[_Item]:
+        """Fill each item's local link ids; items with a link not found yet wait."""
+        wanted: dict[str, set[str]] = {}
+        link_fields = [f for f in kind.fields if f.link]
+        link_children = [c for c in kind.children if c.scalar and c.fields[0].link]
+        for item in items:
+            for f in link_fields:
+                wanted.setdefault(f.link, set()).add(item.rec[f.name])
+            for c in link_children:
+                wanted.setdefault(c.fields[0].link, set()).update(item.rec[c.name])
+        ids = {target: self._local_ids(KIND[target], uids) for target, uids in wanted.items()}
+        ready = []
+        for item in items:
+            missing = None
+            for f in link_fields:
+                local = ids[f.link].get(item.rec[f.name])
+                if local is None:
+                    missing = (f.link, item.rec[f.name])
+                item.links[f.name] = local
+            for c in link_children:
+                target = c.fields[0].link
+                locals_ = []
+                for uid in item.rec[c.name]:
+                    if uid not in ids[target]:
+                        missing = (target, uid)
+                    locals_.append(ids[target].get(uid))
+                item.links[c.name] = locals_
+            if missing is None:
+                ready.append(item)
+            elif not self._retrying:
+                self._waiting.append((kind, item))
+            else:
+                target, uid = missing
+                raise ImportFormatError(
+                    f"{item.where}: this {kind.marker} names {KIND[target].marker} {uid},"
+                    " which is neither in the journal nor in the import"
+                )
+        return ready
+
+    # merging
+
+    def _existing(self, kind: Kind, column: str, values: list) -> dict[Any, dict]:
+        """Rows of ``kind`` whose ``column`` is one of ``values``, keyed by that value."""
+        cols = {"rowid": "rowid", "k": f"[{column}]"}
+        if kind.timestamps:
+            cols["updated_at"] = "updated_at"
+        for f in kind.fields:
+            if f.name == kind.rename or not kind.timestamps:
+                cols[f.col] = f"[{f.col}]"
+        select = ", ".join(f"{expr} AS [{name}]" for name, expr in cols.items())
+        found = {}
+        for part in _chunks(values):
+            marks = ", ".join("?" for _ in part)
+            sql = f"SELECT {select} FROM [{kind.table}] WHERE [{column}] IN ({marks})"
+            for row in self.conn.execute(sql, part):
+                found[row[1]] = dict(zip(cols, row))
+        return found
+
+    def _apply(self, kind: Kind, items: list[_Item]) -> None:
+        for f in kind.fields:
+            if f.remap and f.remap in self._renamed:
+                for item in items:
+                    value = item.rec[f.name]
+                    item.rec[f.name] = self._renamed[f.remap].get(value, value)
+        items = self._resolve(kind, items)
+        if not items:
+            return
+        counts = self.counts[kind.name]
+        by_key = self._existing(kind, kind.key, [i.rec[kind.key] for i in items])
+        by_natural: dict = {}
+        if kind.natural:
+            loose = [kind.natural_value(i.rec) for i in items if i.rec[kind.key] not in by_key]
+            if loose:
+                by_natural = self._existing(kind, kind.natural, loose)
+        inserts: list[_Item] = []
+        updates: list[tuple[_Item, int]] = []
+        for item in items:
+            rec = item.rec
+            row = by_key.get(rec[kind.key])
+            merged = False
+            if row is None and kind.natural:
+                row = by_natural.get(kind.natural_value(rec))
+                merged = row is not None
+            if row is None:
+                inserts.append(item)
+                continue
+            if merged:
+                self._alias[(kind.name, rec[kind.key])] = row["rowid"]
+                shown = rec.get("name") or rec.get(kind.natural)
+                self.notes.append(
+                    f"{kind.marker} {shown!r} matched the journal's by "
+                    f"{'name' if kind.natural == 'name_key' else kind.natural}: merged"
+                )
+            if kind.rename:
+                here = row[kind.field_names[kind.rename].col]
+                if here != rec[kind.rename]:
+                    self._renamed.setdefault(kind.name, {})[rec[kind.rename]] = here
+            if not kind.timestamps:
+                values = [rec[f.name] for f in kind.fields if f.name != kind.key]
+                here_values = [row[f.col] for f in kind.fields if f.name != kind.key]
+                if values != here_values:
+                    self.notes.append(
+                        f"{kind.marker} {rec[kind.key]!r} differs in the import:"
+                        " kept this journal's value"
+                    )
+                counts.skipped += 1
+                continue
+            if newer(rec["updated_at"], row["updated_at"]):
+                updates.append((item, row["rowid"]))
+                if not merged:
+                    counts.updated += 1
+            elif not merged:
+                counts.skipped += 1
+            if merged:
+                counts.merged += 1
+        if kind.rename:
+            self._fresh_ids(kind, inserts)
+        counts.added += len(inserts)
+        self._write(kind, inserts, updates)
+
+    def _fresh_ids(self, kind: Kind, inserts: list[_Item]) -> None:
+        """Give a new record whose short id is taken (two machines both made mine-1)
+        the next free one, and remember it so records naming it follow."""
+        if not inserts:
+            return
+        from ..catalog import load_catalog
+
+        col = kind.field_names[kind.rename].col
+        taken = {r[0] for r in self.conn.execute(f"SELECT [{col}] FROM [{kind.table}]")}
+        taken |= {p.id for p in load_catalog().prompts}
+        renamed = self._renamed.setdefault(kind.name, {})
+        for item in inserts:
+            wanted = item.rec[kind.rename]
+            if wanted in taken:
+                n = 1
+                while f"mine-{n}" in taken:
+                    n += 1
+                item.rec[kind.rename] = f"mine-{n}"
+                renamed[wanted] = item.rec[kind.rename]
+                self.notes.append(
+                    f"{kind.marker} {wanted} from the import is saved as mine-{n}:"
+                    f" {wanted} was taken"
+                )
+            taken.add(item.rec[kind.rename])
+
+    def _row(self, kind: Kind, item: _Item, *, update: bool) -> tuple[list[str], list]:
+        cols, values = [], []
+        for f in kind.fields:
+            if update and (f.name == kind.key or f.name == kind.rename):
+                continue  # the journal keeps its own uid and short id
+            value = item.links[f.name] if f.link else item.rec[f.name]
+            if f.type == "steps":
+                value = json.dumps(value)
+            elif f.type == "bool":
+                value = int(value)
+            cols.append(f.col)
+            values.append(value)
+        for column, source in kind.derived:
+            cols.append(column)
+            values.append(name_key(item.rec[source]))
+        return cols, values
+
+    def _write(self, kind: Kind, inserts: list[_Item], updates: list[tuple[_Item, int]]) -> None:
+        self.conn.execute("SAVEPOINT pj_import_batch")
+        try:
+            self._write_rows(kind, inserts, updates)
+        except sqlite3.IntegrityError:
+            self.conn.execute("ROLLBACK TO pj_import_batch")
+            self._find_refused(kind, inserts, updates)
+            raise  # not reached: _find_refused raises with the record's place
+        finally:
+            self.conn.execute("RELEASE pj_import_batch")
+
+    def _find_refused(self, kind: Kind, inserts, updates) -> None:
+        """Write row by row to name the record the journal refuses."""
+        for item, one_insert, one_update in [
+            *((i, [i], []) for i in inserts),
+            *((u[0], [], [u]) for u in updates),
+        ]:
+            self.conn.execute("SAVEPOINT pj_import_row")
+            try:
+                self._write_rows(kind, one_insert, one_update)
+            except sqlite3.IntegrityError as exc:
+                self.conn.execute("ROLLBACK TO pj_import_row")
+                self.conn.execute("RELEASE pj_import_row")
+                raise ImportFormatError(f"{item.where}: {self._refusal(kind, item, exc)}") from None
+            self.conn.execute("RELEASE pj_import_row")
+
+    def _refusal(self, kind: Kind, item: _Item, exc: sqlite3.IntegrityError) -> str:
+        text = str(exc)
+        if "UNIQUE" in text and kind.natural and kind.natural in text:
+            what = "name" if kind.natural == "name_key" else kind.natural
+            value = item.rec.get("name") or item.rec.get(kind.natural)
+            return (
+                f"another {kind.marker} in the journal already has the {what} {value!r}:"
+                " rename one of them, then import again"
+            )
+        return f"the journal refused this {kind.marker} ({text}): correct it and import again"
+
+    def _write_rows(self, kind: Kind, inserts: list[_Item], updates: list[tuple[_Item, int]]) -> None:
+        conn = self.conn
+        if inserts:
+            cols, _ = self._row(kind, inserts[0], update=False)
+            marks = ", ".join("?" for _ in cols)
+            conn.executemany(
+                f"INSERT INTO [{kind.table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({marks})",
+                [self._row(kind, i, update=False)[1] for i in inserts],
+            )
+        if updates:
+            cols, _ = self._row(kind, updates[0][0], update=True)
+            sets = ", ".join(f"[{c}] = ?" for c in cols)
+            conn.executemany(
+                f"UPDATE [{kind.table}] SET {sets} WHERE rowid = ?",
+                [[*self._row(kind, i, update=True)[1], rowid] for i, rowid in updates],
+            )
+        if not kind.children:
+            return
+        parents: list[tuple[_Item, int]] = list(updates)
+        if inserts:
+            ids = self._local_ids_direct(kind, [i.rec["uid"] for i in inserts])
+            parents += [(i, ids[i.rec["uid"]]) for i in inserts]
+        for child in kind.children:
+            if updates:
+                for part in _chunks([rowid for _, rowid in updates]):
+                    marks = ", ".join("?" for _ in part)
+                    conn.execute(
+                        f"DELETE FROM [{child.table}] WHERE [{child.parent}] IN ({marks})", part
+                    )
+            cols = [child.parent, *(f.col for f in child.fields)]
+            rows = []
+            for item, rowid in parents:
+                if child.scalar:
+                    values = item.links[child.name] if child.fields[0].link else item.rec[child.name]
+                    rows += [(rowid, v) for v in values]
+                else:
+                    rows += [
+                        (rowid, *(it[f.name] for f in child.fields)) for it in item.rec[child.name]
+                    ]
+            if rows:
+                marks = ", ".join("?" for _ in cols)
+                conn.executemany(
+                    f"INSERT OR IGNORE INTO [{child.table}] ({', '.join(f'[{c}]' for c in cols)})"
+                    f" VALUES ({marks})",
+                    rows,
+                )
+
+    def _local_ids_direct(self, kind: Kind, uids: list[str]) -> dict[str, int]:
+        found = {}
+        for part in _chunks(uids):
+            marks = ", ".join("?" for _ in part)
+            for uid, rowid in self.conn.execute(
+                f"SELECT uid, rowid FROM [{kind.table}] WHERE uid IN ({marks})", part
+            ):
+                found[uid] = rowid
+        return found
+
+
+# --- backup and restore ---------------------------------------------------------------
+
+
+def backup_to(source: sqlite3.Connection, target: Path) -> None:
+    """Copy the journal behind ``source`` into the (new, empty) file ``target`` through
+    SQLite's online backup: a consistent snapshot even while another pj writes."""
+    dest = sqlite3.connect(target, isolation_level=None)
+    try:
+        source.backup(dest)
+        dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
+    finally:
+        dest.close()
+
+
+@dataclass
+class JournalFileInfo:
+    schema: int
+    counts: dict[str, int]
+
+
+def inspect_journal_file(path: Path, latest: int) -> JournalFileInfo:
+    """Check that ``path`` is a sound partnerjournal file; its schema and record counts.
+
+    Raises :class:`JournalError` saying what is wrong. Opens the file read-write, so call
+    it on a private copy.
+    """
+    from . import SQLITE_HEADER
+
+    with open(path, "rb") as fh:
+        header = fh.read(16)
+    if header != SQLITE_HEADER:
+        raise JournalError(f"{path} is not a partnerjournal backup (not an SQLite file)")
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        try:
+            result = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            columns = _columns(conn)
+        except sqlite3.DatabaseError as exc:
+            raise JournalError(f"{path} is damaged or not a journal ({exc})") from None
+        if result != "ok":
+            raise JournalError(f"{path} is damaged (integrity check: {result})")
+        if version > latest:
+            raise JournalError(
+                f"{path} was written by a newer partnerjournal (schema {version}, this one"
+                f" knows {latest}): upgrade pj to restore it"
+            )
+        if version < 1 or not {"reflections", "partners", "settings"} <= set(columns):
+            raise JournalError(f"{path} is an SQLite file but not a partnerjournal journal")
+        counts = record_counts(conn)
+        conn.execute("PRAGMA journal_mode = WAL")  # the journal's own mode once in place
+        return JournalFileInfo(schema=version, counts=counts)
+    finally:
+        conn.close()
+
+
+def record_counts(conn: sqlite3.Connection) -> dict[str, int]:
+    """How many records of each kind the journal holds."""
+    tables = set(_columns(conn))
+    return {
+        k.name: conn.execute(f"SELECT count(*) FROM [{k.table}]").fetchone()[0]
+        for k in KINDS
+        if k.table in tables
+    }
+
+
+def hold_for_restore(path: Path) -> sqlite3.Connection:
+    """Take the journal out of WAL mode and hold it exclusively, so no other pj reads
+    or writes while it is copied aside and replaced. Close the connection afterwards."""
+    conn = sqlite3.connect(path, timeout=5, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = DELETE")  # folds the WAL in; needs sole use
+        conn.execute("BEGIN EXCLUSIVE")
+    except sqlite3.OperationalError:
+        conn.close()
+        raise JournalError(
+            "the journal is in use by another pj: close it, then restore again"
+        ) from None
+    return conn
