@@ -1,0 +1,709 @@
+"""The benchmark suite: the installed ``pj`` against jrnl 4.6 on the same journals.
+
+    python benchmarks/run.py [--sizes 1000,10000,100000] [--runs 5] [--quick]
+
+For each size it generates (or reuses) a synthetic journal in both formats, times every
+operation below as a whole process (one warm-up, then the median of ``--runs`` runs),
+records the child's peak memory (``ru_maxrss`` from ``os.wait4``) and, in the same run,
+the floor: ``python -c "import typer"``. It writes ``benchmarks/results.md`` (and the
+raw figures as ``results.json`` beside it). ``--quick`` is the smoke test's mode: fewer
+runs, jrnl only if already installed, results under ``benchmarks/work/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import generate  # noqa: E402
+
+JRNL_VERSION = "4.6"
+IMPORT_ENTRIES = 10_000  # pj import is timed on an export of this many reflections
+ENTRY = "Told Ana the launch date was unrealistic, kindly, and offered two options."
+NOT_AVAILABLE = "not available in this build"
+
+
+@dataclass(frozen=True)
+class Op:
+    """One timed operation: the pj arguments and jrnl's equivalent (None: pj only).
+
+    ``kind``: ``read`` runs on the generated journal as is; ``add`` on a fresh copy of
+    it each run (so runs do not grow the journal); ``import`` into a new, empty journal
+    each run. Placeholders: {tag} {word} {q_from} {q_until} {entry} {import_file}.
+    """
+
+    key: str
+    label: str
+    pj: tuple[str, ...]
+    jrnl: tuple[str, ...] | None = None
+    kind: str = "read"
+    output: bool = True  # a successful run prints something
+
+    def shown(self) -> str:
+        """``pj log --tag TAG``: the pj command with its placeholders named."""
+        names = {"{entry}": '"TEXT"', "{tag}": "TAG", "{word}": "WORD", "{q_from}": "FROM",
+                 "{q_until}": "UNTIL", "{import_file}": "FILE"}
+        return "pj " + " ".join(names.get(a, a) for a in self.pj)
+
+    @property
+    def command(self) -> str | None:
+        """The pj command that must exist (its ``--help`` succeeds) for the operation."""
+        return None if self.pj[0].startswith("-") else self.pj[0]
+
+
+OPERATIONS: list[Op] = [
+    Op("add", "add one entry", ("reflect", "{entry}"), ("{entry}",), kind="add", output=False),
+    Op("last10", "last 10 entries", ("log", "-n", "10"), ("-n", "10")),
+    Op("tag", "tag filter", ("log", "--tag", "{tag}"), ("@{tag}",)),
+    Op("quarter", "one quarter's range", ("log", "--from", "{q_from}", "--until", "{q_until}"),
+       ("-from", "{q_from}", "-to", "{q_until}")),
+    Op("search", "full-text search", ("log", "--search", "{word}"), ("-contains", "{word}")),
+    Op("export_md", "markdown export", ("export", "--format", "markdown"),
+       ("--export", "markdown")),
+    Op("nudge", "nudge", ("nudge",), output=False),
+    Op("progress", "progress", ("progress",)),
+    Op("report", "report (terminal)", ("report",)),
+    Op("report_json", "report --format json", ("report", "--format", "json")),
+    Op("export_json", "export --format json", ("export", "--format", "json")),
+    Op("import", "import a 10,000-entry export", ("import", "{import_file}", "--format", "json"),
+       kind="import", output=False),
+    Op("help", "--help", ("--help",)),
+]
+
+# (operation keys, limit as a multiple of the floor) at 100,000 reflections.
+FLOOR_TARGETS = [
+    (("add", "last10", "nudge", "help"), 1.6),
+    (("tag", "quarter", "search", "progress", "report", "report_json"), 3.0),
+]
+SECONDS_TARGETS = [("export_md", 100_000, 2.0), ("import", None, 2.0)]
+MEMORY_TARGET = (("export_md", "export_json", "report", "report_json"), 1.3)
+JRNL_TARGETS = [(1_000, 1.0), (10_000, 10.0), (100_000, 10.0)]
+
+
+# --- running one process --------------------------------------------------------------
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_mb: float
+    code: int
+    timed_out: bool = False
+    stdout_bytes: int = 0
+    stderr: str = ""
+
+
+def run_once(argv: list[str], env: dict, scratch: Path, timeout: float) -> Sample:
+    """Run ``argv`` to completion; wall time and the child's own peak RSS."""
+    out_path, err_path = scratch / "stdout", scratch / "stderr"
+    with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
+        killed = threading.Event()
+
+        def kill() -> None:
+            killed.set()
+            proc.kill()
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
+    stderr = err_path.read_text("utf-8", "replace").strip()
+    return Sample(
+        seconds=seconds,
+        peak_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
+        code=proc.returncode,
+        timed_out=killed.is_set(),
+        stdout_bytes=out_path.stat().st_size,
+        stderr=stderr.splitlines()[-1][:200] if stderr else "",
+    )
+
+
+@dataclass
+class Measure:
+    """The figures of one side (pj or jrnl) of one operation at one size."""
+
+    status: str  # ok | not available | failed | over cap | skipped
+    median_s: float | None = None
+    peak_mb: float | None = None
+    runs: int = 0
+    samples: list[float] = field(default_factory=list)
+    output_mb: float | None = None
+    note: str = ""
+
+    def cell_s(self) -> str:
+        if self.status == "ok":
+            return f"{self.median_s:.3f}" + ("¹" if self.runs == 1 else "")
+        note = f" ({self.note[:120]})".replace("|", "/") if self.status == "failed" else ""
+        return {"over cap": "> cap"}.get(self.status, self.status) + note
+
+    def cell_mb(self) -> str:
+        return f"{self.peak_mb:.0f}" if self.peak_mb is not None else "–"
+
+
+def measure(argv: list[str], env: dict, scratch: Path, runs: int, *, fast_runs: int = 0,
+            prepare=None, timeout: float = 600, warmup: bool = True,
+            expect_output: bool = True) -> Measure:
+    """A warm-up (checked), then ``runs`` timed runs (``fast_runs`` when the warm-up
+    took under a second: cheap, and steadier on a noisy machine); median time, highest
+    peak RSS."""
+    samples: list[Sample] = []
+    total = runs + (1 if warmup else 0)
+    i = 0
+    while i < total:
+        if prepare:
+            prepare()
+        s = run_once(argv, env, scratch, timeout)
+        if s.timed_out:
+            return Measure("over cap", runs=len(samples), note=f"{timeout:.0f} s")
+        if s.code != 0:
+            return Measure("failed", note=f"exit {s.code}: {s.stderr or 'no message'}")
+        if expect_output and s.stdout_bytes == 0:
+            return Measure("failed", note="printed nothing")
+        i += 1
+        if warmup and i == 1:
+            if s.seconds < 1.0 and fast_runs > runs:
+                total = fast_runs + 1
+            continue
+        samples.append(s)
+    times = [s.seconds for s in samples]
+    return Measure(
+        "ok",
+        median_s=statistics.median(times),
+        peak_mb=max(s.peak_mb for s in samples),
+        runs=len(samples),
+        samples=[round(t, 4) for t in times],
+        output_mb=round(samples[-1].stdout_bytes / 2**20, 2),
+    )
+
+
+# --- the programs ---------------------------------------------------------------------
+
+def find_pj() -> Path:
+    """The installed ``pj`` of this interpreter (not a pyenv shim, which costs ~0.1 s)."""
+    beside = Path(sys.executable).parent / "pj"
+    if beside.exists():
+        return beside
+    found = shutil.which("pj")
+    if not found:
+        sys.exit("benchmarks: pj is not installed for this Python: pip install -e .")
+    return Path(found)
+
+
+def compile_pj() -> str:
+    """Byte-compile pj's own modules, as an installed package has them.
+
+    An editable install under ``PYTHONDONTWRITEBYTECODE=1`` (set on some machines) would
+    otherwise recompile every module on every start and time the compiler, not pj.
+    """
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("partnerjournal")
+    if spec is None or spec.origin is None:
+        return "partnerjournal not importable here; not compiled"
+    package = Path(spec.origin).parent
+    compileall.compile_dir(package, quiet=1)
+    return f"compiled {package}"
+
+
+def ensure_jrnl(venv: Path, install: bool) -> Path | None:
+    """jrnl 4.6 in its own virtualenv (its dependencies stay out of ours)."""
+    jrnl = venv / "bin" / "jrnl"
+    if jrnl.exists():
+        return jrnl
+    if not install:
+        return None
+    log(f"installing jrnl {JRNL_VERSION} into {venv} ...")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q",
+         "--disable-pip-version-check", f"jrnl=={JRNL_VERSION}"],
+        check=True,
+    )
+    return jrnl
+
+
+def available_commands(pj: Path, env: dict, scratch: Path) -> dict[str, bool]:
+    """Which pj commands this build has: ``pj CMD --help`` exits 0."""
+    found = {}
+    for op in OPERATIONS:
+        if op.command and op.command not in found:
+            found[op.command] = run_once([str(pj), op.command, "--help"], env, scratch, 60).code == 0
+    return found
+
+
+def base_env(work: Path) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PARTNERJOURNAL_")
+           and k not in ("VISUAL", "EDITOR", "PYTHONDONTWRITEBYTECODE")}
+    env.update({
+        "NO_COLOR": "1",
+        "COLUMNS": "100",
+        "PARTNERJOURNAL_TODAY": generate.END.isoformat(),
+        "XDG_CONFIG_HOME": str(work / "xdg-config"),  # jrnl must never find a real config
+        "XDG_DATA_HOME": str(work / "xdg-data"),
+    })
+    return env
+
+
+# --- data -----------------------------------------------------------------------------
+
+def current_schema(scratch: Path) -> str:
+    sys.path.insert(0, str(HERE.parent / "src"))
+    from partnerjournal import store
+
+    probe = scratch / "schema-probe.sqlite"
+    probe.unlink(missing_ok=True)
+    store.connect(probe).close()
+    try:
+        return generate.schema_signature(probe)
+    finally:
+        probe.unlink(missing_ok=True)
+
+
+def ensure_data(size: int, work: Path, schema: str) -> dict:
+    """The generated journals of ``size`` entries, rebuilt when the generator, seed or
+    pj's schema changed since they were made."""
+    folder = work / "data" / str(size)
+    meta_path = folder / "meta.json"
+    if meta_path.exists():
+        meta = json.loads(meta_path.read_text())
+        if (meta.get("generator"), meta.get("seed"), meta.get("schema")) == (
+            generate.GENERATOR_VERSION, generate.SEED, schema
+        ) and (folder / "journal.sqlite").exists() and (folder / "journal.txt").exists():
+            meta["reused"] = True
+            return meta
+    log(f"generating {size:,} reflections ...")
+    meta = generate.generate(size, folder)
+    log(f"  done in {meta['seconds']} s ({meta['sqlite_mb']} MB SQLite, {meta['jrnl_mb']} MB text)")
+    meta["reused"] = False
+    return meta
+
+
+def make_export(pj: Path, size: int, work: Path, env: dict, scratch: Path) -> tuple[Path | None, str]:
+    """A JSON export of the ``size``-entry journal, written by pj itself, for pj import."""
+    folder = work / "data" / str(size)
+    target = folder / "export.json"
+    db = folder / "journal.sqlite"
+    if target.exists() and target.stat().st_mtime > db.stat().st_mtime:
+        return target, ""
+    proc = subprocess.run(
+        [str(pj), "export", "--format", "json"], stdin=subprocess.DEVNULL,
+        stdout=open(target, "wb"), stderr=subprocess.PIPE,
+        env=env | {"PARTNERJOURNAL_DB": str(db)},
+    )
+    if proc.returncode != 0:
+        target.unlink(missing_ok=True)
+        line = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+        return None, f"pj export failed (exit {proc.returncode}): {line[-1] if line else ''}"
+    return target, ""
+
+
+# --- one size -------------------------------------------------------------------------
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: str,
+               available: dict[str, bool], scratch: Path) -> dict:
+    meta = ensure_data(size, args.work, schema)
+    folder = args.work / "data" / str(size)
+    db, txt, cfg = folder / "journal.sqlite", folder / "journal.txt", folder / "jrnl.yaml"
+    copy_db, copy_txt = scratch / "add.sqlite", scratch / "add.txt"
+    copy_cfg = scratch / "add-jrnl.yaml"
+    copy_cfg.write_text(generate.jrnl_config(copy_txt), encoding="utf-8")
+    import_db = scratch / "import.sqlite"
+
+    import_size = min(size, IMPORT_ENTRIES)
+    import_file, import_problem = None, ""
+    if available.get("export") and available.get("import"):
+        if import_size != size:
+            ensure_data(import_size, args.work, schema)
+        import_file, import_problem = make_export(pj, import_size, args.work, env, scratch)
+
+    values = {
+        "tag": meta["tag"], "word": meta["search_word"], "q_from": meta["quarter"][0],
+        "q_until": meta["quarter"][1], "entry": ENTRY, "import_file": str(import_file),
+    }
+
+    def fresh(*paths: Path):
+        def prepare() -> None:
+            for p in paths:
+                for extra in ("", "-wal", "-shm", "-journal"):
+                    Path(f"{p}{extra}").unlink(missing_ok=True)
+        return prepare
+
+    def copy(src: Path, dst: Path):
+        def prepare() -> None:
+            fresh(dst)()
+            shutil.copyfile(src, dst)
+        return prepare
+
+    floor_runs = max(args.runs, args.fast_runs, 5)
+    log(f"{size:,}: floor (python -c 'import typer') x{floor_runs}")
+    floor = measure([sys.executable, "-c", "import typer"], env, scratch, floor_runs,
+                    expect_output=False)
+    rows = []
+    for op in OPERATIONS:
+        if args.ops and op.key not in args.ops:
+            continue
+        row = {"key": op.key, "label": op.label,
+               "pj_argv": ["pj", *(a.format(**values) for a in op.pj)],
+               "jrnl_argv": None if op.jrnl is None else ["jrnl", *(a.format(**values) for a in op.jrnl)]}
+        if op.key == "import":
+            row["label"] = f"import a {import_size:,}-entry export"
+            row["pj_argv"][2:3] = [f"export-{import_size}.json"]
+        # pj
+        pj_env = env | {"PARTNERJOURNAL_DB": str(db)}
+        prepare = None
+        if op.kind == "add":
+            pj_env["PARTNERJOURNAL_DB"] = str(copy_db)
+            prepare = copy(db, copy_db)
+        elif op.kind == "import":
+            pj_env["PARTNERJOURNAL_DB"] = str(import_db)
+            prepare = fresh(import_db)
+        if op.command and not available.get(op.command):
+            pj_m = Measure(NOT_AVAILABLE)
+        elif op.kind == "import" and import_file is None:
+            pj_m = Measure("failed", note=import_problem)
+        else:
+            log(f"{size:,}: pj {' '.join(row['pj_argv'][1:])[:60]}")
+            pj_m = measure([str(pj), *(a.format(**values) for a in op.pj)], pj_env, scratch,
+                           args.runs, fast_runs=args.fast_runs, prepare=prepare,
+                           expect_output=op.output)
+        row["pj"] = pj_m.__dict__
+        # jrnl
+        jr_m = None
+        if op.jrnl is not None:
+            if jrnl is None:
+                jr_m = Measure("skipped", note="jrnl not installed")
+            else:
+                config, prepare_j = cfg, None
+                if op.kind == "add":
+                    config, prepare_j = copy_cfg, copy(txt, copy_txt)
+                capped = op.kind == "add" and size >= 100_000
+                runs = 1 if capped else args.runs
+                log(f"{size:,}: jrnl {' '.join(row['jrnl_argv'][1:])[:60]}"
+                    + (f" (once, cap {args.cap:.0f} s)" if capped else ""))
+                jr_m = measure(
+                    [str(jrnl), "--config-file", str(config), *(a.format(**values) for a in op.jrnl)],
+                    env, scratch, runs, fast_runs=0 if capped else args.fast_runs,
+                    prepare=prepare_j, timeout=args.cap,
+                    warmup=not capped, expect_output=op.output)
+            row["jrnl"] = jr_m.__dict__
+        rows.append(row)
+    fresh(copy_db, import_db)()
+    copy_txt.unlink(missing_ok=True)
+    return {"size": size, "meta": meta, "floor": floor.__dict__, "rows": rows}
+
+
+# --- the report -----------------------------------------------------------------------
+
+def machine() -> dict:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        cpu = platform.processor()
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f"{kb / 2**20:.0f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        usable = len(os.sched_getaffinity(0))
+    except AttributeError:
+        usable = os.cpu_count()
+    import typer
+
+    return {
+        "nproc": usable,
+        "cpu": cpu or "unknown",
+        "memory": mem,
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "typer": getattr(typer, "__version__", "?"),
+    }
+
+
+def _get(result: dict, size: int, key: str, side: str = "pj") -> dict | None:
+    for table in result["tables"]:
+        if table["size"] == size:
+            for row in table["rows"]:
+                if row["key"] == key:
+                    return row.get(side)
+    return None
+
+
+def _floor(result: dict, size: int) -> float | None:
+    for table in result["tables"]:
+        if table["size"] == size and table["floor"]["status"] == "ok":
+            return table["floor"]["median_s"]
+    return None
+
+
+def targets(result: dict) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) for every target of the issue."""
+    out = []
+    label = {op.key: op.label for op in OPERATIONS}
+    pjcmd = {op.key: op.shown() for op in OPERATIONS}
+
+    def missing(m: dict | None) -> str | None:
+        if m is None:
+            return "not measured (size or operation not run)"
+        if m["status"] != "ok":
+            return f"not measured ({m['status']}{': ' + m['note'] if m['note'] else ''})"
+        return None
+
+    big = 100_000
+    for keys, limit in FLOOR_TARGETS:
+        for key in keys:
+            m, floor = _get(result, big, key), _floor(result, big)
+            name = f"{pjcmd[key]} ≤ {limit} × floor at 100,000"
+            why = missing(m)
+            if why:
+                out.append((name, "–", why))
+                continue
+            ratio = m["median_s"] / floor
+            verdict = "met" if ratio <= limit else f"missed by {ratio / limit - 1:.0%}"
+            out.append((name, f"{m['median_s']:.3f} s = {ratio:.2f} × {floor:.3f} s", verdict))
+    for key, size, limit in SECONDS_TARGETS:
+        sizes = [size] if size else [t["size"] for t in result["tables"] if t["size"] >= IMPORT_ENTRIES]
+        name = f"{label[key]} ≤ {limit:g} s" + (f" at {size:,}" if size else "")
+        if not sizes:
+            out.append((name, "–", "not measured (no size ≥ 10,000 run)"))
+        for s in sizes[-1:]:
+            m = _get(result, s, key)
+            why = missing(m)
+            if why:
+                out.append((name, "–", why))
+                continue
+            verdict = "met" if m["median_s"] <= limit else f"missed by {m['median_s'] / limit - 1:.0%}"
+            out.append((name, f"{m['median_s']:.3f} s", verdict))
+    for size, factor in JRNL_TARGETS:
+        for op in OPERATIONS:
+            if op.jrnl is None:
+                continue
+            name = f"{op.label}: pj ≥ {factor:g} × faster than jrnl at {size:,}" if factor > 1 \
+                else f"{op.label}: pj faster than jrnl at {size:,}"
+            m, j = _get(result, size, op.key), _get(result, size, op.key, "jrnl")
+            why = missing(m)
+            if why:
+                out.append((name, "–", why))
+                continue
+            if j is not None and j["status"] == "over cap":
+                out.append((name, f"jrnl > {j['note']}, pj {m['median_s']:.3f} s",
+                            "met" if m["median_s"] * factor < args_cap(j) else "unclear"))
+                continue
+            why = missing(j)
+            if why:
+                out.append((name, "–", why.replace("not measured", "not measured (jrnl)", 1)))
+                continue
+            speedup = j["median_s"] / m["median_s"]
+            ok = speedup >= factor if factor > 1 else speedup > 1
+            verdict = "met" if ok else f"missed: {speedup:.1f} ×"
+            out.append((name, f"{speedup:.1f} × ({j['median_s']:.3f} s vs {m['median_s']:.3f} s)", verdict))
+    keys, factor = MEMORY_TARGET
+    for key in keys:
+        name = f"peak memory of {pjcmd[key]} at 100,000 ≤ {factor} × at 1,000"
+        small, large = _get(result, 1_000, key), _get(result, big, key)
+        why = missing(small) or missing(large)
+        if why:
+            out.append((name, "–", why))
+            continue
+        ratio = large["peak_mb"] / small["peak_mb"]
+        verdict = "met" if ratio <= factor else f"missed by {ratio / factor - 1:.0%}"
+        out.append((name, f"{large['peak_mb']:.0f} MB vs {small['peak_mb']:.0f} MB = {ratio:.2f} ×", verdict))
+    return out
+
+
+def args_cap(m: dict) -> float:
+    return float(m["note"].split()[0])
+
+
+def render(result: dict) -> str:
+    m = result["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {result['date']} with `{result['command']}` in {result['duration_s'] / 60:.1f} min.",
+        "",
+        f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} memory, {m['os']}; "
+        f"Python {m['python']}, SQLite {m['sqlite']}, typer {m['typer']}; "
+        f"pj {result['pj_version']} (`{result['pj']}`), jrnl {result['jrnl_version']}. "
+        f"Load average at start {result['load'][0]}, at end {result['load'][1]}.",
+        "",
+        "Each figure is the median wall time of whole processes after one warm-up run "
+        f"({result['runs']} runs, {result['fast_runs']} when the warm-up took under a "
+        "second; ¹ marks a single run), peak memory the child's highest max RSS. *Floor* is `python -c \"import typer\"` timed in the same run; "
+        "*jrnl ÷ pj* is how many times faster pj is. Adding an entry runs on a fresh copy "
+        "of the journal each run, importing into a new empty journal each run, so nothing "
+        "accumulates. pj's modules are byte-compiled first, as an installed package's "
+        "are. jrnl's add at 100,000 runs once under a "
+        f"{result['cap'] / 60:.0f}-minute cap (as the issue asks).",
+        "",
+    ]
+    for table in result["tables"]:
+        meta, floor = table["meta"], table["floor"]
+        f = floor["median_s"] if floor["status"] == "ok" else None
+        rec = ", ".join(f"{n:,} {t.replace('_', ' ')}" for t, n in meta["records"].items())
+        lines += [
+            f"## {table['size']:,} reflections",
+            "",
+            f"Journal: {meta['first_day']} to {meta['last_day']}; {rec}; "
+            f"{meta['sqlite_mb']} MB SQLite, {meta['jrnl_mb']} MB jrnl text. "
+            f"Tag filter `{meta['tag']}` ({meta['tag_entries']:,} entries), search "
+            f"`{meta['search_word']}` ({meta['search_entries']:,}), quarter "
+            f"{meta['quarter'][0]}..{meta['quarter'][1]} ({meta['quarter_entries']:,}).",
+            "",
+        ]
+        if meta.get("skipped_tables"):
+            skipped = "; ".join(f"{t}: {why}" for t, why in meta["skipped_tables"].items())
+            lines += [f"Not generated: {skipped}.", ""]
+        lines += [
+            f"Floor: **{f:.3f} s**, {floor['peak_mb']:.0f} MB." if f else "Floor: failed.",
+            "",
+            "| Operation | pj s | pj MB | jrnl s | jrnl MB | jrnl ÷ pj | pj ÷ floor |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in table["rows"]:
+            pj, jr = Measure(**row["pj"]), Measure(**row["jrnl"]) if row.get("jrnl") else None
+            speed = ratio = "–"
+            if pj.status == "ok" and jr is not None and jr.status == "ok":
+                speed = f"{jr.median_s / pj.median_s:.1f} ×"
+            elif pj.status == "ok" and jr is not None and jr.status == "over cap":
+                speed = f"> {args_cap(row['jrnl']) / pj.median_s:.0f} ×"
+            if pj.status == "ok" and f:
+                ratio = f"{pj.median_s / f:.2f}"
+            lines.append(
+                f"| {row['label']} | {pj.cell_s()} | {pj.cell_mb()} | "
+                f"{jr.cell_s() if jr else '–'} | {jr.cell_mb() if jr else '–'} | {speed} | {ratio} |"
+            )
+        lines.append("")
+    lines += ["## Commands", "", "| Operation | pj | jrnl |", "|---|---|---|"]
+    first = result["tables"][0]["rows"] if result["tables"] else []
+    for row in first:
+        jr = f"`{shlex.join(row['jrnl_argv'])}`" if row["jrnl_argv"] else "–"
+        lines.append(f"| {row['label']} | `{shlex.join(row['pj_argv'])}` | {jr} |")
+    lines += ["", "(The tag, word and quarter are those of the table's journal.)", ""]
+    lines += ["## Targets (issue 6)", "", "| Target | Measured | Verdict |", "|---|---|---|"]
+    for name, measured, verdict in targets(result):
+        lines.append(f"| {name} | {measured} | {verdict} |")
+    lines.append("")
+    if result.get("notes"):
+        lines += ["## Notes", "", *result["notes"], ""]
+    return "\n".join(lines)
+
+
+def version_of(argv: list[str], env: dict) -> str:
+    try:
+        proc = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return "?"
+    text = (proc.stdout or proc.stderr).strip().splitlines()
+    return text[0].split()[-1] if text else "?"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default=None,
+                        help="comma-separated journal sizes (default 1000,10000,100000; --quick: 1000)")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="timed runs per operation after the warm-up (default 5; --quick: 2)")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke-test mode: 2 runs, jrnl only if installed, results in --work")
+    parser.add_argument("--ops", default=None, help="only these operation keys (comma-separated)")
+    parser.add_argument("--work", type=Path, default=HERE / "work",
+                        help="where journals and scratch files go (default benchmarks/work)")
+    parser.add_argument("--jrnl-venv", type=Path, default=None,
+                        help="jrnl's virtualenv (default WORK/jrnl-venv, created if missing)")
+    parser.add_argument("--no-jrnl", action="store_true", help="time pj only")
+    parser.add_argument("--cap", type=float, default=600, help="seconds a jrnl run may take")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="results file (default benchmarks/results.md; --quick: WORK/results-quick.md)")
+    args = parser.parse_args(argv)
+    args.sizes = [int(s.replace("_", "")) for s in (args.sizes or ("1000" if args.quick else
+                                                                    "1000,10000,100000")).split(",")]
+    args.runs = args.runs or (2 if args.quick else 5)
+    args.fast_runs = args.runs if args.quick else 2 * args.runs
+    args.ops = set(args.ops.split(",")) if args.ops else None
+    args.work = args.work.resolve()
+    args.work.mkdir(parents=True, exist_ok=True)
+    output = args.output or (args.work / "results-quick.md" if args.quick else HERE / "results.md")
+    venv = args.jrnl_venv or (HERE / "work" / "jrnl-venv")
+
+    started = time.perf_counter()
+    load_start = os.getloadavg()[0]
+    pj = find_pj()
+    compiled = compile_pj()
+    jrnl = None if args.no_jrnl else ensure_jrnl(venv, install=not args.quick)
+    scratch = Path(tempfile.mkdtemp(prefix="scratch-", dir=args.work))
+    env = base_env(args.work)
+    notes = []
+    if jrnl is None:
+        notes.append("jrnl was not run (" + ("--no-jrnl" if args.no_jrnl else "not installed") + ").")
+    try:
+        schema = current_schema(scratch)
+        available = available_commands(pj, env, scratch)
+        missing = sorted(c for c, ok in available.items() if not ok)
+        if missing:
+            notes.append("Not in this build (their `--help` fails): "
+                         + ", ".join(f"`pj {c}`" for c in missing) + ".")
+        tables = [bench_size(size, args, pj, jrnl, env, schema, available, scratch)
+                  for size in args.sizes]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    shown = [Path(a).name if i == 0 else a for i, a in enumerate(sys.argv)]
+    result = {
+        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": "python benchmarks/" + " ".join(shown),
+        "duration_s": round(time.perf_counter() - started, 1),
+        "machine": machine(),
+        "pj": str(pj),
+        "pj_version": version_of([str(pj), "--version"], env),
+        "jrnl_version": version_of([str(jrnl), "--version"], env) if jrnl else "not run",
+        "runs": args.runs,
+        "fast_runs": args.fast_runs,
+        "cap": args.cap,
+        "load": [round(load_start, 2), round(os.getloadavg()[0], 2)],
+        "notes": notes,
+        "compiled": compiled,
+        "tables": tables,
+    }
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render(result), encoding="utf-8")
+    output.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
+    log(f"wrote {output} in {result['duration_s'] / 60:.1f} min")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
