@@ -241,3 +241,34 @@ def empty_report(quarter: Quarter = SAMPLE_QUARTER, today: dt.date = SAMPLE_TODA
     data = ReportInputs(reflections=[], step_totals={}, streak_weeks={}, ratings=None,
                         previous_ratings=None)
     return build_quarterly_report(load_catalog(), quarter, today, data)
+
+
+HOSTILE = ("<script>alert(1)</script></style>\"quoted\" & 'single' [bold]x[/bold] |pipe| "
+           "*star* ```fence")
+
+
+def hostile_report() -> QuarterlyReport:
+    """The sample quarter with markup-like text in every field a leader can type."""
+    name = f"Eve {HOSTILE}"
+    partners = PARTNERS + [{"name": name, "box": "employees", "relation": "guidance",
+                            "created_at": "2026-10-01T09:00:00+02:00", "archived_at": None}]
+    reflections = sample_reflections()
+    reflections[0] = {**reflections[0], "partners": [name]}
+    return sample_report(
+        reflections=reflections,
+        partners=partners,
+        sessions=SESSIONS + [{"partner": name, "date": "2026-11-02", "minutes": 45}],
+        commitments=COMMITMENTS + [_c(name, "2026-11-02", HOSTILE, "2026-11-20", "kept",
+                                      "2026-11-19")],
+        trust_checks=TRUST_CHECKS + [_t(name, "2026-11-02", 5, 5, 5, 5)],
+        stories=STORIES + [{"date": "2026-11-03", "text": f"Story {HOSTILE}\nsecond line",
+                            "partners": [name], "impact": f"Impact {HOSTILE}"}],
+        objectives=OBJECTIVES + [{
+            "name": f"Objective {HOSTILE}", "kind": "customer", "unit": f"u{HOSTILE}",
+            "target": 10, "lower_is_better": 0,
+            "measurements": [{"date": "2026-11-01", "value": 4, "note": HOSTILE}]}],
+        ratings=_ratings(RATINGS, {**NOTES, 4: f"Note {HOSTILE}"}),
+        evaluation={"progress": f"Progress {HOSTILE}", "feedback": f"Feedback {HOSTILE}",
+                    "adjustments": [{"text": f"Adjust {HOSTILE}", "steps": [4]}]},
+        previous_evaluation={"adjustments": [{"text": f"Earlier {HOSTILE}", "steps": [4]}]},
+    )

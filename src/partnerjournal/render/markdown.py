@@ -50,7 +50,16 @@ def _heading(key: str, suffix: str = "") -> list[str]:
 
 
 def _code(lines: list[str]) -> list[str]:
-    return ["```text", *[line.rstrip() for line in lines], "```", ""]
+    """A fenced block: its content is shown as is, so user text in it needs no escaping;
+    the fence is longer than any run of backticks inside, so nothing can close it early."""
+    longest = max((len(run) for line in lines for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return [f"{fence}text", *[line.rstrip() for line in lines], fence, ""]
+
+
+def _plain(text: str) -> str:
+    """User text for a code block: one line."""
+    return " ".join(text.split())
 
 
 def _phase_lines(phases: list) -> list[str]:
@@ -200,8 +209,8 @@ def _objectives(r: QuarterlyReport) -> list[str]:
                   "llrrrl") + [""]
     charted = [o for o in r.objectives if c.target_progress(o) is not None]
     if charted:
-        width = max(len(o.name) for o in charted)
-        lines = [f"{o.name:<{width}}  {bar(c.target_progress(o), 24)}  "
+        width = max(len(_plain(o.name)) for o in charted)
+        lines = [f"{_plain(o.name):<{width}}  {bar(c.target_progress(o), 24)}  "
                  f"{c.percent(c.target_progress(o)):>4}" for o in charted]
         out += ["**Of the way from the start to the target**", ""] + _code(lines)
     return out
