@@ -12,6 +12,13 @@ from dataclasses import dataclass
 
 PHASE_SHORT = {"example": "Example", "teach": "Teach", "evaluate": "Evaluate"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# our own names, not strftime's: the report reads the same whatever the machine's locale
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+
+
+def month_short(d: dt.date) -> str:
+    return MONTHS[d.month - 1][:3]
 
 # Hitt's picture, read left to right, top to bottom.
 BOX_GRID = (("leadership", "teams"), ("managers", "employees"))
@@ -131,12 +138,12 @@ def empty_hint(key: str, quarter: str, previous_quarter: str = "") -> str:
 
 def day(d: dt.date) -> str:
     """``23 Nov 2026``."""
-    return f"{d.day} {d:%b %Y}"
+    return f"{d.day} {month_short(d)} {d.year}"
 
 
 def day_short(d: dt.date) -> str:
     """``23 Nov``."""
-    return f"{d.day} {d:%b}"
+    return f"{d.day} {month_short(d)}"
 
 
 def span(start: dt.date, end: dt.date) -> str:
@@ -270,7 +277,7 @@ def calendar(
                 state = "day"
             rows[offset].append(Cell(date, counts.get(date, 0), state))
             if state != "outside" and (date.day == 1 or date == start):
-                label = f"{date:%b}"
+                label = month_short(date)
         months.append(label)
     return Calendar(weeks=list(weeks), rows=rows, months=months)
 

@@ -720,7 +720,7 @@ def render_report(report: QuarterlyReport, **_: object) -> str:
     r = report
     fiscal = ""
     if r.fiscal_year_start != 1:
-        month = dt.date(2000, r.fiscal_year_start, 1).strftime("%B")
+        month = c.MONTHS[r.fiscal_year_start - 1]
         fiscal = f" · fiscal year starting in {month}"
     title = f"Quarterly self-evaluation — {r.quarter}"
     parts = [
