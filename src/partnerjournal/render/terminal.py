@@ -22,7 +22,8 @@ from . import common as c
 
 PHASE_STYLE = {"example": "#3b82a6", "teach": "#5f8f3e", "evaluate": "#b7793a"}
 HEAT_CHARS = ("·", "░", "▒", "▓", "█")
-HEAT_STYLE = ("#6b7280", "#a7d7b0", "#5cb87a", "#2f8f55", "#1b5e37")
+# the glyph's density carries the level, so one vivid green reads on light and dark terminals
+HEAT_STYLE = ("#6b7280", "#3fae5f", "#3fae5f", "#3fae5f", "#3fae5f")
 UP, DOWN = "#2f8f55", "#c2410c"
 MUTED = "#6b7280"
 ACCENT = "#2c6e8f"
