@@ -54,8 +54,8 @@ h1 .span { color: var(--muted); font-weight: 400; font-size: 1.2rem; margin-left
 .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(128px, 1fr)); gap: 10px;
   margin: 0 0 6px; padding: 0; }
 .kpi { background: var(--wash); border-radius: 10px; padding: 10px 14px; }
-.kpi dt { color: var(--muted); font-size: .75rem; text-transform: uppercase;
-  letter-spacing: .05em; }
+.kpi dt { color: var(--muted); font-size: .7rem; text-transform: uppercase;
+  letter-spacing: .04em; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
 .kpi dd { margin: 2px 0 0; font-size: 1.35rem; font-weight: 600; }
 .kpi dd small { font-size: .8rem; font-weight: 400; color: var(--muted); }
 section { background: var(--card); border: 1px solid var(--line); border-radius: 12px;
@@ -278,7 +278,7 @@ def weekly_svg(values: list[int | None], top: int, color: str) -> str:
 def heat_map_svg(days: list, weeks: list, start, end, as_of) -> str:
     """The calendar of days journaled: weeks as columns, Monday to Sunday as rows."""
     cal = c.calendar(days, weeks, start, end, as_of)
-    cell, gap, left, top = 13, 3, 30, 16
+    cell, gap, left, top = 15, 3, 30, 16
     width = left + len(cal.weeks) * (cell + gap)
     height = top + 7 * (cell + gap) + 22
     out = []
@@ -482,7 +482,7 @@ def _kpis(r: QuarterlyReport) -> str:
                       f"of {p.commitments_settled}"))
     average = c.share_average(r.important_share)
     if average is not None:
-        tiles.append(("Important share", f"{c.number(average, 0)}%", "avg"))
+        tiles.append(("Important work", f"{c.number(average, 0)}%", "of days, avg"))
     return '<dl class="kpis">' + "".join(
         f'<div class="kpi"><dt>{e(label)}</dt><dd>{e(value)}'
         f'{f" <small>{e(small)}</small>" if small else ""}</dd></div>'
