@@ -138,6 +138,12 @@ def test_nothing_due_when_everyone_met(pj, partners):
     assert pj("session", "due", "--json").json() == []
 
 
+def test_nothing_due_without_partners(pj):
+    r = pj("session", "due")
+    assert r.exit_code == 0 and r.stdout == "" and "pj partner add" in r.stderr
+    assert pj("session", "due", "--json").json() == []
+
+
 def test_future_quarter_proposes_from_its_start(pj, partners):
     due = pj("session", "due", "--quarter", "2027Q1", "--json").json()
     dates = [dt.date.fromisoformat(d["proposed_date"]) for d in due]

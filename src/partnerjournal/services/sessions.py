@@ -132,7 +132,11 @@ def due_sessions(conn: sqlite3.Connection, today: dt.date, quarter: str | None =
         return DueList(q, [], 0, f"{q} is over: no session dates can be proposed for it")
     met = sp.partners_met_between(conn, q.start.isoformat(), q.end.isoformat())
     last = sp.last_session_dates(conn)
-    waiting = [p for p in sp.list_partners(conn) if not p.archived and p.id not in met]
+    active = [p for p in sp.list_partners(conn) if not p.archived]
+    if not active:
+        return DueList(q, [], 0, "no active partners yet: add one with pj partner add NAME"
+                       " --box ... --relation ...")
+    waiting = [p for p in active if p.id not in met]
     # Never met first, then the longest since their last session, then by name.
     waiting.sort(key=lambda p: (last.get(p.id) is not None, last.get(p.id) or "", p.name.casefold()))
     first = max(today, q.start)
