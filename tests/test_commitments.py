@@ -124,10 +124,6 @@ def test_bad_input_changes_nothing(pj, db, ledger, args, code, words):
     assert snapshot(db) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="PJGroup catches click.UsageError, not typer's bundled click exceptions",
-)
 @pytest.mark.parametrize("args", [["done", "abc"], ["drop", "1", "--reason"], ["list", "--bogus"]])
 def test_values_click_rejects_are_one_line_too(pj, db, ledger, args):
     before = snapshot(db)

@@ -77,6 +77,14 @@ def test_asks_the_three_questions_on_a_terminal(pj, partners, terminal):
         "Launch went well", "Hiring plan", "Wants earlier drafts")
 
 
+def test_end_of_input_cancels_and_changes_nothing(pj, db, partners, terminal):
+    before = snapshot(db)
+    r = pj("session", "add", "Sam", input="Launch went well\n")
+    failed(r, 1)
+    assert "cancelled; nothing was changed" in r.stderr
+    assert snapshot(db) == before
+
+
 def test_unknown_partner_is_asked_nothing(pj, db, partners, terminal):
     before = snapshot(db)
     r = pj("session", "add", "Nobody", input="a\nb\nc\n")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from ..context import Env
@@ -235,7 +234,7 @@ def session_add(
         ps.require_active(ps.require_partner(env.conn, partner))  # before the questions
     for key, question in _SESSION_QUESTIONS:
         if texts[key] is None:
-            texts[key] = click.prompt(question)
+            texts[key] = typer.prompt(question)
     saved = ss.add_session(env.conn, partner, day=day, today=env.today, minutes=minutes,
                            now=env.now(), **texts)
     s = saved.session
@@ -315,7 +314,7 @@ def session_prep(
     env = _env(ctx)
     text = ss.agenda_markdown(ss.prepare(env.conn, partner, env.today))
     if output is None:
-        click.echo(text, nl=False)
+        typer.echo(text, nl=False)
         return
     note(f"Agenda written to {_write_private(output, text)}")
 
@@ -424,6 +423,15 @@ def commitment_list(
 _SCORE_HELP = "1–10: {}"
 
 
+def _ask_score(question: str) -> int:
+    """Ask until the answer is a whole number from 1 to 10."""
+    while True:
+        answer = typer.prompt(question, type=int)
+        if 1 <= answer <= 10:
+            return answer
+        typer.echo("Give a whole number from 1 to 10.", err=True)
+
+
 def trust(
     ctx: typer.Context,
     partner: _PARTNER_ARG,
@@ -452,9 +460,7 @@ def trust(
 
         ps.require_partner(env.conn, partner)  # before the questions, not after them
         for key in missing:
-            scores[key] = click.prompt(
-                f"{key.replace('_', '-').capitalize()} (1-10)", type=click.IntRange(1, 10)
-            )
+            scores[key] = _ask_score(f"{key.replace('_', '-').capitalize()} (1-10)")
     result = sc.add_trust_check(env.conn, partner, scores=scores, day=day, today=env.today,
                                 now=env.now())
     if as_json:
