@@ -411,6 +411,10 @@ def read_markdown(stream: TextIO, name: str, kinds: Any) -> Iterator[Incoming]:
                     record[c.name] = []
             continue
         if record is None:
+            known = {"end"} | {c.marker for k in kinds for c in k.children if c.marker} | {
+                f.name for k in kinds for f in k.fields if f.in_block}
+            if marker not in known:
+                raise ImportFormatError(f"{lines.where()}: unknown marker 'pj:{marker}'")
             raise ImportFormatError(
                 f"{lines.where()}: marker 'pj:{marker}' comes before any record marker"
             )

@@ -229,14 +229,14 @@ def _open_text(path: Path) -> TextIO:
         raise PJError(f"{path} cannot be read ({exc.strerror}): check the path") from None
 
 
-def _peek_format(stream: TextIO, name: str) -> tuple[str, TextIO]:
+def _peek_format(stream: TextIO, name: str, default: str | None = None) -> tuple[str, TextIO]:
     try:
         head = stream.read(2048)
     except UnicodeDecodeError as exc:
         raise ImportFormatError(
             f"{name} line 1: the file is not UTF-8 text ({exc.reason}): save it as UTF-8"
         ) from None
-    found = importers.sniff(head)
+    found = importers.sniff(head) or default
     if found is None:
         raise ImportFormatError(
             f"{name} line 1: not an export of partnerjournal or jrnl"
@@ -307,7 +307,8 @@ def import_path(
                 with contextlib.ExitStack() as stack:
                     fh = stream if src is None else stack.enter_context(_open_text(src))
                     if src_fmt is None:
-                        src_fmt, fh = _peek_format(fh, name)
+                        json_file = src is not None and src.suffix.lower() == ".json"
+                        src_fmt, fh = _peek_format(fh, name, "json" if json_file else None)
                     for item in importers.IMPORTERS[src_fmt](fh, name, reader_kinds):
                         if item.kind == importers.HEADER:
                             _check_header(item)

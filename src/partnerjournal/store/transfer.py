@@ -443,6 +443,14 @@ def check_value(f: Field, value: Any) -> Any:
 
 def check_record(kind: Kind, data: Any) -> dict:
     """A record of ``kind`` with every value checked, or :class:`RecordError`."""
+    try:
+        return _check_record(kind, data)
+    except RecordError as exc:
+        text = str(exc)
+        raise RecordError(f"{kind.marker} {text}" if text.startswith("field") else text) from None
+
+
+def _check_record(kind: Kind, data: Any) -> dict:
     if not isinstance(data, dict):
         raise RecordError(f"a {kind.marker} record must be an object, not {_shown(data)}")
     names = {f.name for f in kind.fields} | {c.name for c in kind.children}
