@@ -492,6 +492,7 @@ def complete_restore(plan: RestorePlan) -> RestoreResult:
         _fsync_dir(journal.parent)
         return RestoreResult(journal, None, plan.counts)
     hold = st.hold_for_restore(journal)
+    replaced = False
     try:
         keep = plan.keep_as
         fd, tmp = tempfile.mkstemp(dir=journal.parent, prefix=f".{keep.name}.", suffix=".tmp")
@@ -507,9 +508,10 @@ def complete_restore(plan: RestorePlan) -> RestoreResult:
                 os.unlink(tmp)
             raise
         os.replace(plan.copy, journal)
+        replaced = True
         _fsync_dir(journal.parent)
     finally:
-        hold.close()
+        st.release_hold(hold, kept=not replaced)
     return RestoreResult(journal, keep, plan.counts)
 
 

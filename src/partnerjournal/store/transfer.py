@@ -1040,3 +1040,16 @@ def hold_for_restore(path: Path) -> sqlite3.Connection:
             "the journal is in use by another pj: close it, then restore again"
         ) from None
     return conn
+
+
+def release_hold(conn: sqlite3.Connection, *, kept: bool) -> None:
+    """End :func:`hold_for_restore`; a journal that was ``kept`` (the restore failed)
+    gets its WAL mode back."""
+    try:
+        if kept:
+            conn.execute("ROLLBACK")
+            conn.execute("PRAGMA journal_mode = WAL")
+    except sqlite3.Error:
+        pass  # the journal is still sound in rollback-journal mode
+    finally:
+        conn.close()
