@@ -10,9 +10,12 @@ import os
 import sys
 from typing import Annotated, Optional
 
-import click
 import typer
 from typer.core import TyperGroup
+
+# Typer may bundle its own copy of click: take the exception classes from Typer itself
+# so both layouts are caught.
+_UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "UsageError")
 
 from .. import __version__
 from ..errors import PJError
@@ -29,14 +32,14 @@ class PJGroup(TyperGroup):
                 args, prog_name or "pj", complete_var, standalone_mode=False, **extra
             )
             code = rv if isinstance(rv, int) else 0
-        except click.exceptions.Exit as exc:
+        except typer.Exit as exc:
             code = exc.exit_code
-        except click.UsageError as exc:
+        except _UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "pj"
             message = " ".join(exc.format_message().split())
             _fail(f"{message} (see '{where} --help')", 2)
             code = 2
-        except click.exceptions.Abort:
+        except typer.Abort:
             _fail("cancelled; nothing was changed", 1)
             code = 1
         except PJError as exc:
@@ -83,7 +86,7 @@ def _sqlite_message(exc: Exception) -> str:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"pj: error: {message}", err=True)
+    typer.echo(f"pj: error: {message}", err=True)
 
 
 app = typer.Typer(
@@ -103,7 +106,7 @@ app = typer.Typer(
 
 def _version(value: bool) -> None:
     if value:
-        click.echo(f"partnerjournal {__version__}")
+        typer.echo(f"partnerjournal {__version__}")
         raise typer.Exit()
 
 
@@ -131,7 +134,7 @@ def root(
     ctx.obj = env
     ctx.call_on_close(env.close)
     if ctx.invoked_subcommand is None:
-        click.echo(ctx.get_help())
+        typer.echo(ctx.get_help())
 
 
 # Each module registers its commands; they import their heavy parts lazily.

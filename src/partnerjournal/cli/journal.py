@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from ..context import Env
@@ -109,13 +108,13 @@ def today(
             default = ",".join(str(s) for s in prompt.steps)
             steps = _ask_int_list("Steps it served", default)
         if partners is None:
-            answer = click.prompt("Partners involved (comma-separated)", default="", show_default=False)
+            answer = typer.prompt("Partners involved (comma-separated)", default="", show_default=False)
             partners = [answer] if answer.strip() else []
         if tags is None:
-            answer = click.prompt("Tags (optional)", default="", show_default=False)
+            answer = typer.prompt("Tags (optional)", default="", show_default=False)
             tags = [t for t in answer.replace(",", " ").split()]
         if important_share is None:
-            answer = click.prompt(
+            answer = typer.prompt(
                 "Share of today on important, not urgent, work (0-100, optional)",
                 default="", show_default=False,
             )
@@ -138,7 +137,7 @@ def today(
 
 
 def _ask_text() -> str:
-    click.echo("Your reflection (finish with an empty line):")
+    typer.echo("Your reflection (finish with an empty line):")
     lines: list[str] = []
     while True:
         try:
@@ -164,7 +163,7 @@ def _parse_int(answer: str, what: str) -> int | None:
 
 
 def _ask_int_list(question: str, default: str) -> list[int]:
-    answer = click.prompt(question, default=default)
+    answer = typer.prompt(question, default=default)
     out = []
     for part in answer.replace(",", " ").split():
         value = _parse_int(part, "step")
@@ -451,7 +450,7 @@ def delete(
         if not env.stdin_is_terminal:
             raise UsageError(f"deleting #{entry_id} needs confirmation: add --yes")
         first = r.text.split("\n", 1)[0][:60]
-        if not click.confirm(f"Delete #{r.id} of {r.date} ({first!r})?", default=False):
+        if not typer.confirm(f"Delete #{r.id} of {r.date} ({first!r})?", default=False):
             note("Kept; nothing deleted.")
             return
     sr.delete(env.conn, entry_id)

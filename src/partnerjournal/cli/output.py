@@ -10,12 +10,32 @@ from typing import Any, Iterable
 BATCH = 256  # lines per write: one write per batch keeps long listings fast
 
 
+def reader_gone() -> None:
+    """The reader closed the pipe (``pj log | head``): stop quietly, successfully."""
+    import typer
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(0)
+
+
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    try:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        reader_gone()
 
 
 def emit_json_stream(items: Iterable[dict]) -> None:
     """A JSON array written item by item, so a long listing never sits in memory."""
+    try:
+        _emit_json_stream(items)
+    except BrokenPipeError:
+        reader_gone()
+
+
+def _emit_json_stream(items: Iterable[dict]) -> None:
     out = sys.stdout
     out.write("[")
     buf: list[str] = []
@@ -33,6 +53,14 @@ def emit_json_stream(items: Iterable[dict]) -> None:
 
 def emit_lines(lines: Iterable[str]) -> int:
     """Write lines in batches; returns how many were written."""
+    try:
+        return _emit_lines(lines)
+    except BrokenPipeError:
+        reader_gone()
+        return 0
+
+
+def _emit_lines(lines: Iterable[str]) -> int:
     out = sys.stdout
     buf: list[str] = []
     n = 0
@@ -44,6 +72,7 @@ def emit_lines(lines: Iterable[str]) -> int:
             buf.clear()
     if buf:
         out.write("\n".join(buf) + "\n")
+    out.flush()
     return n
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from . import options as opt
@@ -67,7 +66,9 @@ def evaluate(
     scripted = bool(rating or note_ or progress or feedback or adjust)
     if not scripted:
         if not env.stdin_is_terminal:
-            raise click.UsageError(
+            from ..errors import UsageError
+
+            raise UsageError(
                 "give --rating STEP=SCORE (and --note, --adjust), or run it on a terminal"
             )
         ratings, notes, progress, feedback, adjust = _walk(
@@ -89,7 +90,7 @@ def _walk(catalog, current, previous, quarter):
     """The interactive evaluation on a terminal."""
     from ..services import evaluation as se
 
-    click.echo(f"Self-evaluation for {quarter}. Rate each step 1-5 (Enter keeps the shown value, "
+    typer.echo(f"Self-evaluation for {quarter}. Rate each step 1-5 (Enter keeps the shown value, "
                "'-' skips).")
     ratings: dict[int, int] = {}
     notes: dict[int, str] = {}
@@ -97,27 +98,27 @@ def _walk(catalog, current, previous, quarter):
         before = (previous or {}).get("ratings", {}).get(step.number, {}).get("rating")
         now = (current or {}).get("ratings", {}).get(step.number, {}).get("rating")
         hint = f" (last quarter: {before})" if before else ""
-        click.echo(f"\n{step.number:>2}. {step.title}{hint}\n    {step.description}")
+        typer.echo(f"\n{step.number:>2}. {step.title}{hint}\n    {step.description}")
         while True:
-            answer = click.prompt("    rating", default=str(now) if now else "-", show_default=True)
+            answer = typer.prompt("    rating", default=str(now) if now else "-", show_default=True)
             if answer.strip() in ("", "-"):
                 break
             if answer.strip().isdigit() and 1 <= int(answer) <= 5:
                 ratings[step.number] = int(answer)
-                text = click.prompt("    note (optional)", default="", show_default=False)
+                text = typer.prompt("    note (optional)", default="", show_default=False)
                 if text.strip():
                     notes[step.number] = text
                 break
-            click.echo("    Please give a whole number from 1 to 5, or '-' to skip.")
-    progress = click.prompt("\nWhat progress did you make against your objectives?", default="",
+            typer.echo("    Please give a whole number from 1 to 5, or '-' to skip.")
+    progress = typer.prompt("\nWhat progress did you make against your objectives?", default="",
                             show_default=False)
-    feedback = click.prompt("What feedback came from the partnership sessions?", default="",
+    feedback = typer.prompt("What feedback came from the partnership sessions?", default="",
                             show_default=False)
     adjustments = []
-    click.echo("What will you adjust next quarter? One per line, optionally starting with the "
+    typer.echo("What will you adjust next quarter? One per line, optionally starting with the "
                "steps it touches ('3,4: ...'); an empty line ends.")
     while True:
-        line = click.prompt("  adjust", default="", show_default=False)
+        line = typer.prompt("  adjust", default="", show_default=False)
         if not line.strip():
             break
         se.parse_adjustment(line)  # checked now, while the leader can retype it
@@ -142,7 +143,7 @@ def progress(
     model = sr.progress(env.conn, q, env.today)
     fmt = "json" if as_json else "terminal"
     text = renderer(PROGRESS_RENDERERS, fmt)(model, width=_width(), color=_color())
-    click.echo(text, nl=False)
+    typer.echo(text, nl=False)
 
 
 def _color() -> bool:
@@ -187,7 +188,7 @@ def report(
         atomic_write_text(Path(output).expanduser(), text)
         note(f"Wrote the {q} report ({fmt}) to {output}")
     else:
-        click.echo(text, nl=False)
+        typer.echo(text, nl=False)
 
 
 def demo(
@@ -228,7 +229,7 @@ def demo(
         finally:
             env.close()
         text = renderer(REPORT_RENDERERS, fmt)(model, width=_width(), color=_color())
-        click.echo(text, nl=False)
+        typer.echo(text, nl=False)
     if db:
         note(f"The demo journal is at {path}. Try: pj --db {path} log -n 5")
     else:
