@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from .catalog import Catalog
 from .models import BOXES
-from .progress import PhaseTotal, ProgressInputs, ProgressReport, StepProgress, build_progress
+from .progress import DayCount, PhaseTotal, ProgressInputs, ProgressReport, StepProgress, build_progress
 from .quarters import Quarter
 
 BOX_TITLES = {
@@ -139,6 +139,7 @@ class QuarterlyReport(BaseModel):
     summary: Summary
     steps: list[StepProgress]
     weeks: list[dt.date]
+    days: list[DayCount] = Field(description="every day of the quarter with its reflections")
     partnerships: Partnerships
     objectives: list[ObjectiveLine]
     important_share: list[WeekShare]
@@ -435,6 +436,7 @@ def build_quarterly_report(
         ),
         steps=progress.steps,
         weeks=progress.weeks,
+        days=progress.days,
         partnerships=_partnerships(data, quarter, as_of),
         objectives=_objectives(data, quarter),
         important_share=_important_share(data, progress.weeks),
