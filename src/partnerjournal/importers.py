@@ -285,6 +285,9 @@ def _values(items: dict[str, tuple[str, bool]], pairs: dict[str, str]) -> dict:
                 out[key] = _scalar(ftype, text)
         except ValueError as exc:
             raise ValueError(f"field {key!r}: {exc}") from None
+    for key, (ftype, many) in items.items():
+        if key not in out and (many or ftype == "steps"):
+            out[key] = []  # an empty list is left out of the marker
     return out
 
 

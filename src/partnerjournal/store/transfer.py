@@ -26,7 +26,7 @@ from .journal import name_key
 MAX_TEXT = 1_000_000
 BATCH = 500  # records per executemany; also bounds the size of every IN (...) list
 INT64 = (-(2**63), 2**63 - 1)
-_UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
+_UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:~-]{0,99}")
 _QUARTER = re.compile(r"\d{4}Q[1-4]")
 
 
@@ -355,7 +355,7 @@ def check_value(f: Field, value: Any) -> Any:
     if t in ("uid", "link"):
         if not isinstance(value, str) or not _UID.fullmatch(value):
             raise RecordError(
-                f"field {f.name!r}: {_shown(value)} is not an id (letters, digits, - _ . :)"
+                f"field {f.name!r}: {_shown(value)} is not an id (letters, digits, - _ . : ~)"
             )
         return value
     if t == "timestamp":
