@@ -128,13 +128,16 @@ def test_restore_into_a_place_without_journal(pj, journal, tmp_path):
 
 
 def test_restore_an_older_schema_then_it_migrates(pj, journal, tmp_path):
-    r = pj("restore", FIXTURES / "journal-v1.sqlite", "--yes")
+    old = tmp_path / "old" / "journal-v1.sqlite"
+    old.parent.mkdir()
+    shutil.copy(FIXTURES / "journal-v1.sqlite", old)
+    r = pj("restore", old, "--yes")
     assert r.exit_code == 0, r
+    assert sorted(p.name for p in old.parent.iterdir()) == ["journal-v1.sqlite"]  # only read
     assert pj("log", "--json").exit_code == 0
     c = sqlite3.connect(journal)
     assert c.execute("PRAGMA user_version").fetchone()[0] == LATEST
     c.close()
-    assert (FIXTURES / "journal-v1.sqlite").exists()  # the source is only read
 
 
 def test_restore_needs_confirmation_off_a_terminal(pj, journal, tmp_path):

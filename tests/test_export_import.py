@@ -198,11 +198,19 @@ def test_json_export_has_every_kind_and_field(pj, full):
     assert all("id" not in rec for k, v in recs.items() if k != "custom_prompts" for rec in v)
 
 
-def test_export_of_a_journal_without_v3_tables_leaves_those_kinds_out(pj, db):
-    pj("reflect", "one")
+def test_export_of_a_journal_from_schema_v2_holds_its_records(pj, copy_fixture, monkeypatch):
+    import sqlite3
+
+    path = copy_fixture("journal-v2.sqlite")
+    with sqlite3.connect(path) as raw:
+        reflections = raw.execute("SELECT count(*) FROM reflections").fetchone()[0]
+        sessions = raw.execute("SELECT count(*) FROM sessions").fetchone()[0]
+    raw.close()
+    monkeypatch.setenv("PARTNERJOURNAL_DB", str(path))
     data = pj("export", "--format", "json").json()
-    assert "evaluations" not in data["records"] and "adjustments" not in data["records"]
-    assert len(data["records"]["reflections"]) == 1
+    assert len(data["records"]["reflections"]) == reflections > 0
+    assert len(data["records"]["sessions"]) == sessions > 0
+    assert data["records"]["evaluations"] == []  # the v3 tables exist after the upgrade, empty
 
 
 def _text(pj, tmp_path, *args) -> str:
@@ -566,3 +574,37 @@ def test_a_column_added_later_still_travels(pj, tmp_path):
         c = sqlite3.connect(tmp_path / "b.sqlite")
         assert c.execute("SELECT mood FROM reflections").fetchall() == [(7,)]
         c.close()
+
+
+# --- journals written by pj itself ------------------------------------------------------
+
+
+def _demo(pj, tmp_path: Path) -> Path:
+    path = tmp_path / "demo.sqlite"
+    r = pj("demo", "--db", path, "--format", "json")
+    assert r.exit_code == 0, r
+    return path
+
+
+@pytest.mark.parametrize("source", ["journal-v1.sqlite", "journal-v2.sqlite", "demo"])
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_journals_written_by_pj_round_trip(pj, copy_fixture, tmp_path, source, fmt):
+    """Real data, as pj's own commands store it (dates where a column name suggests a
+    time, fiscal settings, archived partners, closed commitments, evaluations)."""
+    if source == "demo":
+        path = _demo(pj, tmp_path)
+    elif (Path(__file__).parent / "fixtures" / source).exists():
+        path = copy_fixture(source)
+    else:
+        pytest.skip(f"{source} is not in tests/fixtures yet")
+    out = tmp_path / f"out.{fmt}"
+    r = pj("--db", path, "export", "-f", fmt, "-o", out)
+    assert r.exit_code == 0, r
+    other = tmp_path / "other.sqlite"
+    r = pj("--db", other, "import", out)
+    assert r.exit_code == 0, r
+    assert "updated" in r.stdout and " 0 skipped" in r.stdout
+    assert dump(other) == dump(path)
+    again = tmp_path / f"again.{fmt}"
+    pj("--db", other, "export", "-f", fmt, "-o", again)
+    assert without_stamp(again.read_text()) == without_stamp(out.read_text())

@@ -195,8 +195,13 @@ def test_an_unknown_kind_of_record(pj, journal, tmp_path):
 
 
 def test_kinds_this_journal_does_not_have_yet(pj, journal, tmp_path):
-    path = pj_json(tmp_path, {"evaluations": [{"uid": "e", "quarter": "2026Q1"}]})
-    refused(pj, journal, path, "line 8", "no quarterly evaluations yet")
+    import sqlite3
+
+    c = sqlite3.connect(journal)  # as if the table came with a later schema
+    c.execute("DROP TABLE IF EXISTS adjustments")
+    c.close()
+    path = pj_json(tmp_path, {"adjustments": [{"uid": "a", "text": "x"}]})
+    refused(pj, journal, path, "line 8", "no adjustments yet")
 
 
 def test_huge_integer_literal(pj, journal, tmp_path):

@@ -453,12 +453,14 @@ def prepare_restore(db_path: Path, backup: Path) -> Iterator[RestorePlan]:
 
 
 def _copy_database(source: Path, target: Path) -> None:
-    """Copy through SQLite (reading the source only), so a backup still in WAL mode
-    comes with what its WAL file holds."""
+    """Copy through SQLite, reading the source only: a backup with a WAL file beside it
+    comes with what that holds; one without is opened as immutable, so no lock or index
+    file is left beside it."""
     from urllib.request import pathname2url
 
+    params = "mode=ro" if Path(f"{source}-wal").exists() else "mode=ro&immutable=1"
     try:
-        src = sqlite3.connect(f"file:{pathname2url(str(source.absolute()))}?mode=ro", uri=True)
+        src = sqlite3.connect(f"file:{pathname2url(str(source.absolute()))}?{params}", uri=True)
     except sqlite3.Error as exc:
         raise JournalError(f"{source} cannot be opened as a journal ({exc})") from None
     try:

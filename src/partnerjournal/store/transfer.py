@@ -41,7 +41,7 @@ class RecordError(ValueError):
 class Field:
     """One value of a record.
 
-    ``type`` is one of: uid, timestamp, date, quarter, int, real, bool, choice, line
+    ``type`` is one of: uid, timestamp, date, when (a date or a timestamp), quarter, int, real, bool, choice, line
     (one line of text), tag, text (free text, shown as a block in markdown), steps (a
     list of step numbers kept as JSON in the column), link (the uid of a record of kind
     ``link``; the column holds that record's local id) and raw (a column this
@@ -168,7 +168,7 @@ KINDS: tuple[Kind, ...] = (
             Field("box", "choice", null=True,
                   choices=("leadership", "managers", "teams", "employees")),
             Field("relation", "choice", null=True, choices=("direct", "influential", "guidance")),
-            Field("note", "text", null=True), Field("archived_at", "timestamp", null=True),
+            Field("note", "text", null=True), Field("archived_at", "when", null=True),
             *_stamps(),
         ),
         order="t.name_key, t.uid", natural="name_key", derived=(("name_key", "name"),),
@@ -368,6 +368,17 @@ def check_value(f: Field, value: Any) -> Any:
         raise RecordError(
             f"field {f.name!r}: {_shown(value)} is not a time like 2026-11-23T09:15:00+01:00"
         )
+    if t == "when":  # a day (2026-11-23) or a moment with its offset
+        try:
+            return check_value(replace(f, type="date"), value)
+        except RecordError:
+            try:
+                return check_value(replace(f, type="timestamp"), value)
+            except RecordError:
+                raise RecordError(
+                    f"field {f.name!r}: {_shown(value)} is not a date like 2026-11-23"
+                    " or a time like 2026-11-23T09:15:00+01:00"
+                ) from None
     if t == "date":
         if isinstance(value, str) and len(value) == 10:
             try:
