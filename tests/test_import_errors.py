@@ -198,10 +198,12 @@ def test_kinds_this_journal_does_not_have_yet(pj, journal, tmp_path):
     import sqlite3
 
     c = sqlite3.connect(journal)  # as if the table came with a later schema
-    c.execute("DROP TABLE IF EXISTS adjustments")
+    for table in ("adjustments", "evaluation_ratings", "evaluations"):
+        c.execute(f"DROP TABLE IF EXISTS {table}")
+    c.commit()
     c.close()
-    path = pj_json(tmp_path, {"adjustments": [{"uid": "a", "text": "x"}]})
-    refused(pj, journal, path, "line 8", "no adjustments yet")
+    path = pj_json(tmp_path, {"evaluations": [{"uid": "a", "quarter": "2026Q1"}]})
+    refused(pj, journal, path, "line 8", "no quarterly evaluations yet")
 
 
 def test_huge_integer_literal(pj, journal, tmp_path):

@@ -144,7 +144,11 @@ def test_v2_fixture_opens_with_current_code_and_keeps_every_record(copy_fixture)
         assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST
         for table, (cols, old_rows) in before.items():
             assert columns(conn, table)[: len(cols)] == cols, table
-            assert rows(conn, table, cols) == old_rows, table
+            now = rows(conn, table, cols)
+            if table == "migrations":  # later migrations are recorded after the old ones
+                assert now[: len(old_rows)] == old_rows and len(now) == LATEST
+            else:
+                assert now == old_rows, table
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:

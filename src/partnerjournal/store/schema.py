@@ -197,6 +197,7 @@ CREATE INDEX adjustments_evaluation ON adjustments (evaluation_id);
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "core", V1_CORE),
     (2, "partnerships", V2_PARTNERSHIPS),
+    (3, "evaluations", V3_EVALUATIONS),
 ]
 
 LATEST = MIGRATIONS[-1][0]
