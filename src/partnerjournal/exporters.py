@@ -293,10 +293,13 @@ def render_record(kind, rec: dict, names: _Names) -> str:
         for item in rec[child.name]:
             plain = [f for f in child.fields if not f.in_block]
             lines.append(_marker(child.marker, [(f.name, f.type) for f in plain], item))
-            shown = " · ".join(
-                names.step(item[f.name]) if f.name == "step" else f"{f.name} {item[f.name]}"
-                for f in plain if item.get(f.name) is not None
-            )
+            if child.marker == "rating":
+                shown = f"Step {names.step(item['step'])}: {item['rating']} of 5"
+            else:
+                shown = " · ".join(
+                    f"{f.name.replace('_', ' ')} {item[f.name]}"
+                    for f in plain if item.get(f.name) is not None
+                )
             lines += [f"- {_plain(shown)}", ""]
             for f in child.fields:
                 if f.in_block and item.get(f.name) is not None:
