@@ -638,8 +638,10 @@ def test_journal_from_the_environment(pj, tmp_path):
 
 def _commands(cmd: click.Command, path: tuple[str, ...] = ()):
     yield path, cmd
-    for name, sub in sorted(getattr(cmd, "commands", {}).items()):
-        yield from _commands(sub, (*path, name))
+    if isinstance(cmd, click.Group):  # the root builds its commands lazily: ask it
+        ctx = click.Context(cmd)
+        for name in sorted(cmd.list_commands(ctx)):
+            yield from _commands(cmd.get_command(ctx, name), (*path, name))
 
 
 COMMANDS = list(_commands(typer.main.get_command(app)))

@@ -73,6 +73,21 @@ class PJGroup(TyperGroup):
             sys.exit(code)
         return code
 
+    # The command tree is built lazily: Typer turns a function's signature into a
+    # click command by introspection, which costs milliseconds per command. Only the
+    # command being run is built; --help lists the others from their docstrings.
+    def list_commands(self, ctx) -> list[str]:
+        return list(_registry().entries)
+
+    def get_command(self, ctx, cmd_name: str):
+        return _registry().build(cmd_name)
+
+    def format_commands(self, ctx, formatter) -> None:
+        rows = [(name, _registry().short_help(name)) for name in _registry().entries]
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
 
 def _sqlite_message(exc: Exception) -> str:
     text = str(exc)
@@ -118,7 +133,9 @@ def root(
         typer.Option(
             "--db",
             envvar="PARTNERJOURNAL_DB",
-            help="The journal file to use (default: your user data folder).",
+            show_envvar=False,  # said in the help text: keeps 'pj --help' from loading rich
+            help="The journal file to use (or set PARTNERJOURNAL_DB; default: a journal in "
+            "your user data folder).",
             metavar="PATH",
         ),
     ] = None,
@@ -137,15 +154,65 @@ def root(
         typer.echo(ctx.get_help())
 
 
-# Each module registers its commands; they import their heavy parts lazily.
-from . import journal as _journal  # noqa: E402
-from . import maintenance as _maintenance  # noqa: E402
-from . import partners as _partners  # noqa: E402
-from . import reports as _reports  # noqa: E402
-from . import transfer as _transfer  # noqa: E402
+class _Registry:
+    """The commands each module registers, kept unbuilt until one is run."""
 
-for _module in (_journal, _reports, _maintenance, _partners, _transfer):
-    _module.register(app)
+    def __init__(self) -> None:
+        self.entries: dict[str, object] = {}
+        self._built: dict[str, object] = {}
+
+    # the two calls the command modules make, as on a Typer app
+    def command(self, name: str):
+        def record(function):
+            self.entries[name] = function
+            return function
+
+        return record
+
+    def add_typer(self, sub_app: typer.Typer, name: str) -> None:
+        self.entries[name] = sub_app
+
+    def build(self, name: str):
+        if name not in self.entries:
+            return None
+        if name not in self._built:
+            target = self.entries[name]
+            if not isinstance(target, typer.Typer):
+                single = typer.Typer(add_completion=False, rich_markup_mode=None)
+                single.command(name)(target)
+                target = single
+            target._add_completion = False  # completion is not offered per subcommand
+            command = typer.main.get_command(target)
+            command.name = name
+            self._built[name] = command
+        return self._built[name]
+
+    def short_help(self, name: str) -> str:
+        target = self.entries[name]
+        if isinstance(target, typer.Typer):
+            text = target.info.help or ""
+            if not isinstance(text, str):
+                text = ""
+        else:
+            text = target.__doc__ or ""
+        first = text.strip().split("\n\n", 1)[0]
+        return " ".join(first.split())
+
+
+_REGISTRY: _Registry | None = None
+
+
+def _registry() -> _Registry:
+    """Each command module registers its commands; they import heavy parts lazily."""
+    global _REGISTRY
+    if _REGISTRY is None:
+        from . import journal, maintenance, partners, reports, transfer
+
+        registry = _Registry()
+        for module in (journal, reports, partners, transfer, maintenance):
+            module.register(registry)
+        _REGISTRY = registry
+    return _REGISTRY
 
 
 def main() -> None:
