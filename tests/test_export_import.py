@@ -346,6 +346,32 @@ def test_export_streams_with_flat_memory(db):
     assert large < small * 2, (small, large)
 
 
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_import_streams_with_flat_memory(tmp_path, fmt):
+    """Past one batch of records, five times the file must not need more memory."""
+
+    def peak(n: int) -> int:
+        source = store.connect(tmp_path / f"a{n}.sqlite")
+        with store.transaction(source):
+            source.executemany(
+                "INSERT INTO reflections (uid, date, text, created_at, updated_at)"
+                " VALUES (?, '2026-01-01', ?, ?, ?)",
+                [(f"u{i}", "word " * 100, T1, T1) for i in range(n)],
+            )
+        tr.export_journal(source, now=NOW, fmt=fmt, output=tmp_path / f"x{n}")
+        source.close()
+        target = store.connect(tmp_path / f"b{n}.sqlite")
+        tracemalloc.start()
+        tr.import_path(target, tmp_path / f"x{n}", fmt=fmt)
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        target.close()
+        return top
+
+    small, large = peak(1000), peak(5000)
+    assert large < small * 1.5, (small, large)
+
+
 # --- round trips and merging -----------------------------------------------------------
 
 
@@ -608,3 +634,21 @@ def test_journals_written_by_pj_round_trip(pj, copy_fixture, tmp_path, source, f
     again = tmp_path / f"again.{fmt}"
     pj("--db", other, "export", "-f", fmt, "-o", again)
     assert without_stamp(again.read_text()) == without_stamp(out.read_text())
+
+
+def test_an_export_of_an_older_schema_imports(pj, copy_fixture, tmp_path):
+    """A v1 journal (partners without box or relation) exported before its upgrade."""
+    old = copy_fixture("journal-v1.sqlite")
+    conn = store.connect(old, migrate=False)
+    try:
+        tr.export_journal(conn, now=NOW, fmt="json", output=tmp_path / "v1.json")
+    finally:
+        conn.close()
+    data = json.loads((tmp_path / "v1.json").read_text())
+    assert data["schema"] == 1 and "box" not in data["records"]["partners"][0]
+    assert "sessions" not in data["records"]
+    r = pj("import", tmp_path / "v1.json")
+    assert r.exit_code == 0, r
+    partners = pj("export", "-f", "json").json()["records"]["partners"]
+    assert len(partners) == len(data["records"]["partners"])
+    assert all(p["box"] is None for p in partners)
