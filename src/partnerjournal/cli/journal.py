@@ -349,7 +349,8 @@ def log(
     env = _env(ctx)
     if n is not None and n < 1:
         raise UsageError(f"-n {n} shows nothing: give a number of entries of 1 or more")
-    flt = ReflectionFilter(limit=n)
+    # SQLite integers stop at 2**63 - 1; asking for more entries than that means all
+    flt = ReflectionFilter(limit=None if n is None or n >= 2**63 else n)
     if on:
         flt.date_from = flt.date_until = parse_date(on, what="--on", base=env.today).isoformat()
     if date_from:
