@@ -652,3 +652,25 @@ def test_an_export_of_an_older_schema_imports(pj, copy_fixture, tmp_path):
     partners = pj("export", "-f", "json").json()["records"]["partners"]
     assert len(partners) == len(data["records"]["partners"])
     assert all(p["box"] is None for p in partners)
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("fmt", ["json", "markdown"])
+def test_installed_pj_export_piped_into_import(full, tmp_path, fmt):
+    """The installed pj through a real pipe: standard output and input keep every byte
+    (CRLF inside texts included)."""
+    import shutil
+    import subprocess
+
+    found = shutil.which("pj")
+    assert found, "the installed 'pj' is not on PATH: pip install -e '.[test]'"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARTNERJOURNAL_", "PJ_"))}
+    other = tmp_path / "other.sqlite"
+    add_all_tables(other)
+    export = subprocess.run([found, "--db", str(full), "export", "-f", fmt],
+                            capture_output=True, env=env, check=True)
+    assert b"\r\n" in export.stdout or fmt == "json"
+    r = subprocess.run([found, "--db", str(other), "import", "-"], input=export.stdout,
+                       capture_output=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert dump(other) == dump(full)

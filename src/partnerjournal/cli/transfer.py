@@ -19,7 +19,7 @@ def export(
     ctx: typer.Context,
     fmt: Annotated[
         str,
-        typer.Option("--format", "-f", metavar="FORMAT",
+        typer.Option("--format", "-f", metavar="FORMAT", show_default=False,
                      help="markdown (readable anywhere, the default) or json (every field, for tools)."),
     ] = "markdown",
     date_from: Annotated[
