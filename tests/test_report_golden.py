@@ -59,6 +59,51 @@ def test_golden_files_are_all_in_use():
     """A golden file nobody checks any more would rot silently."""
     if UPDATE:
         return
-    known = {case[0] for case in CASES}
-    stray = [p.name for p in GOLDEN.glob("sample-*") if p.name not in known]
+    known = {case[0] for case in CASES} | {case[0] for case in EXAMPLE_CASES}
+    stray = [p.name for p in GOLDEN.iterdir() if p.name not in known]
     assert not stray, f"golden files no test compares: {stray}"
+
+
+# --- the example journal, as a newcomer sees it through `pj demo` ---------------------
+
+EXAMPLE_TODAY = "2026-10-02"
+EXAMPLE_CASES = [
+    ("example-report.txt", "terminal"),
+    ("example-report.md", "markdown"),
+    ("example-report.html", "html"),
+    ("example-report.json", "json"),
+]
+
+
+@pytest.fixture(scope="module")
+def example_report(tmp_path_factory):
+    """The quarterly report of the example journal, built at a fixed date."""
+    import datetime as dt
+
+    from partnerjournal.services import demo, reports
+    from partnerjournal.store import connect
+
+    path = tmp_path_factory.mktemp("example") / "example.sqlite"
+    today = dt.date.fromisoformat(EXAMPLE_TODAY)
+    conn = connect(path)
+    try:
+        quarter = demo.build_demo(conn, today)
+        return reports.quarterly_report(conn, quarter, today)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("name, fmt", EXAMPLE_CASES, ids=[c[0] for c in EXAMPLE_CASES])
+def test_example_journal_golden(example_report, name, fmt):
+    text = renderer(REPORT_RENDERERS, fmt)(example_report, width=100, color=False)
+    check_golden(name, text)
+
+
+def test_pj_demo_prints_the_example_report(pj, monkeypatch):
+    """`pj demo` (a throwaway journal) prints exactly the example's golden report."""
+    monkeypatch.setenv("PARTNERJOURNAL_TODAY", EXAMPLE_TODAY)
+    monkeypatch.setenv("COLUMNS", "100")
+    r = pj("demo", "--format", "markdown")
+    assert r.exit_code == 0, r
+    assert r.stdout == (GOLDEN / "example-report.md").read_text(encoding="utf-8")
+    assert "throwaway" in r.stderr
