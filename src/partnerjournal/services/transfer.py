@@ -65,7 +65,7 @@ def atomic_text_file(path: Path) -> Iterator[TextIO]:
     without error; until then the old file, if any, stays untouched."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o600)
+        os.chmod(tmp, 0o600)  # mkstemp makes it 0600 already; say so whatever the platform
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
             fh.flush()
