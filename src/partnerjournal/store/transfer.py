@@ -137,6 +137,19 @@ def _partner(column: str = "partner_id") -> Field:
     return Field("partner", "link", column=column, link="partners")
 
 
+# Settings pj reads back, with the stored values it can use: a bad value from an import
+# would break every command that counts quarters.
+_SETTING_VALUES = {"fiscal-year-start": {str(n) for n in range(1, 13)}}
+
+
+def _setting_rule(rec: dict) -> str | None:
+    allowed = _SETTING_VALUES.get(rec["key"])
+    if allowed is not None and rec["value"] not in allowed:
+        return (f"setting {rec['key']!r} cannot be {_shown(rec['value'])}:"
+                " it is a month number, 1 to 12")
+    return None
+
+
 def _commitment_rule(rec: dict) -> str | None:
     if "status" in rec and (rec["status"] == "open") != (rec.get("closed_at") is None):
         return "a commitment has closed_at exactly when its status is kept or dropped"
@@ -151,7 +164,7 @@ KINDS: tuple[Kind, ...] = (
     Kind(
         "settings", "setting", "Settings", "settings", key="key", order="t.key",
         fields=(Field("key", "line", blank=False, hi=200), Field("value", "text", block=False)),
-        local_id=False, timestamps=False,
+        local_id=False, timestamps=False, rule=_setting_rule,
     ),
     Kind(
         "custom_prompts", "prompt", "Your prompts", "custom_prompts",
