@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -62,18 +61,17 @@ def snapshot(path: Path) -> dict:
     """Every row of every table, to prove a failed command changed nothing."""
     if not path.exists():
         return {}
-    conn = sqlite3.connect(path)
+    from sqlite_utils import Database
+
+    db = Database(path)
     try:
-        tables = [
-            r[0]
-            for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%'"
-                " ORDER BY name"
-            )
-        ]
-        return {t: sorted(map(repr, conn.execute(f"SELECT * FROM [{t}]"))) for t in tables}
+        return {
+            name: sorted(repr(tuple(row.values())) for row in db[name].rows)
+            for name in sorted(db.table_names())
+            if "fts" not in name
+        }
     finally:
-        conn.close()
+        db.close()
 
 
 @pytest.fixture
