@@ -6,35 +6,49 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import IO, Iterator
+from typing import Iterator, TextIO
 
-from .errors import PJError
+from .errors import UsageError
 
 
-def private_dir(folder: Path) -> None:
-    """Create ``folder`` (and parents) readable by the owner only."""
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700)
-        os.chmod(folder, 0o700)
-    elif not folder.is_dir():
-        raise PJError(f"{folder} exists and is not a folder: choose another path")
+def make_private_dir(folder: Path) -> None:
+    """Create ``folder`` and any missing parents as owner-only (0700), whatever the
+    umask; folders that exist are left as they are."""
+    missing = []
+    probe = folder
+    while not probe.exists():
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            continue
+        os.chmod(path, 0o700)
+    if not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder: choose another place")
+
+
+def fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every file system lets a folder be synced
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 @contextlib.contextmanager
-def atomic_writer(path: Path | str, *, binary: bool = False) -> Iterator[IO]:
-    """Write to a temporary file beside ``path`` and move it into place only when the
-    whole content is written: a crash never leaves a half-written file in place of a
-    good one. The result is 0600 whatever the umask."""
-    path = Path(path)
-    if path.is_dir():
-        raise PJError(f"{path} is a folder: give a file name for --output")
-    if not path.parent.exists():
-        private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def atomic_text_file(path: Path) -> Iterator[TextIO]:
+    """A UTF-8 text stream that becomes ``path`` (mode 0600) only if the block ends
+    without error; until then the old file, if any, stays untouched. A crash never
+    leaves a half-written file in place of a good one."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        os.fchmod(fd, 0o600)
-        mode = "wb" if binary else "w"
-        with os.fdopen(fd, mode, **({} if binary else {"encoding": "utf-8", "newline": ""})) as fh:
+        os.chmod(tmp, 0o600)  # mkstemp makes it 0600 already; say so whatever the platform
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -43,8 +57,14 @@ def atomic_writer(path: Path | str, *, binary: bool = False) -> Iterator[IO]:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+    fsync_dir(path.parent)
 
 
 def atomic_write_text(path: Path | str, text: str) -> None:
-    with atomic_writer(path) as fh:
+    """Write ``text`` to ``path`` atomically, owner-only; a folder is refused."""
+    path = Path(path)
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder: give a file name for --output")
+    make_private_dir(path.parent)
+    with atomic_text_file(path) as fh:
         fh.write(text)

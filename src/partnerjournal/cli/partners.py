@@ -272,8 +272,6 @@ def session_due(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Js
 def _write_private(path_text: str, text: str) -> str:
     """Write ``text`` to a file readable by its owner only, atomically: a reader sees
     the old file or the new one, never half of it."""
-    import os
-    import tempfile
     from pathlib import Path
 
     from ..errors import UsageError
@@ -284,20 +282,9 @@ def _write_private(path_text: str, text: str) -> str:
     folder = path.parent
     if not folder.is_dir():
         raise UsageError(f"the folder {folder} does not exist: create it or choose another --output")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")  # 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    from ..files import atomic_write_text
+
+    atomic_write_text(path, text)
     return str(path)
 
 

@@ -260,8 +260,6 @@ def _quote(text: str) -> list[str]:
 
 def agenda_markdown(agenda: Agenda) -> str:
     """The agenda as GitHub-flavoured markdown, readable as plain text."""
-    from .objectives import format_number
-
     p = agenda.partner
     out = [f"# Partnership session with {p.name}", ""]
     facts = [f"Prepared {agenda.today.isoformat()}"]

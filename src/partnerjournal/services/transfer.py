@@ -19,6 +19,7 @@ from typing import Iterator, TextIO
 
 from .. import exporters, importers
 from ..errors import Conflict, ImportFormatError, JournalError, PJError, UsageError
+from ..files import fsync_dir, atomic_text_file, make_private_dir
 from ..store import connect, schema_version, transaction
 from ..store import transfer as st
 from ..store.schema import LATEST
@@ -28,54 +29,6 @@ IMPORT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": None}
 
 
 # --- files ----------------------------------------------------------------------------
-
-
-def make_private_dir(folder: Path) -> None:
-    """Create ``folder`` and any missing parents as owner-only (0700), whatever the
-    umask; folders that exist are left as they are."""
-    missing = []
-    probe = folder
-    while not probe.exists():
-        missing.append(probe)
-        if probe.parent == probe:
-            break
-        probe = probe.parent
-    for path in reversed(missing):
-        try:
-            os.mkdir(path, 0o700)
-        except FileExistsError:
-            continue
-        os.chmod(path, 0o700)
-    if not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder: choose another place")
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every file system lets a folder be synced
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-@contextlib.contextmanager
-def atomic_text_file(path: Path) -> Iterator[TextIO]:
-    """A UTF-8 text stream that becomes ``path`` (mode 0600) only if the block ends
-    without error; until then the old file, if any, stays untouched."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, 0o600)  # mkstemp makes it 0600 already; say so whatever the platform
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -380,7 +333,7 @@ def backup_journal(
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
             raise
-        _fsync_dir(target.parent)
+        fsync_dir(target.parent)
         counts = st.record_counts(conn)
     finally:
         conn.close()
@@ -491,7 +444,7 @@ def complete_restore(plan: RestorePlan) -> RestoreResult:
     journal = plan.journal
     if not journal.exists():
         os.replace(plan.copy, journal)
-        _fsync_dir(journal.parent)
+        fsync_dir(journal.parent)
         return RestoreResult(journal, None, plan.counts)
     hold = st.hold_for_restore(journal)
     replaced = False
@@ -511,7 +464,7 @@ def complete_restore(plan: RestorePlan) -> RestoreResult:
             raise
         os.replace(plan.copy, journal)
         replaced = True
-        _fsync_dir(journal.parent)
+        fsync_dir(journal.parent)
     finally:
         st.release_hold(hold, kept=not replaced)
     return RestoreResult(journal, keep, plan.counts)

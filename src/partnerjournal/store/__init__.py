@@ -15,17 +15,12 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-from ..errors import JournalError
+from ..errors import JournalError, UsageError
+from ..files import make_private_dir
 from .schema import LATEST, MIGRATIONS
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
-
-
-def _make_private_dir(folder: Path) -> None:
-    if not folder.exists():
-        folder.mkdir(parents=True, mode=0o700, exist_ok=True)
-        os.chmod(folder, 0o700)
 
 
 def _check_file(path: Path) -> bool:
@@ -51,7 +46,11 @@ def connect(path: Path | str, *, create: bool = True, migrate: bool = True) -> s
     if not existed:
         if not create:
             raise JournalError(f"no journal at {path}: check --db or PARTNERJOURNAL_DB")
-        _make_private_dir(path.parent)
+        try:
+            make_private_dir(path.parent)
+        except (UsageError, OSError) as exc:
+            reason = getattr(exc, "strerror", None) or f"{path.parent} is not a folder"
+            raise JournalError(f"cannot create the journal at {path}: {reason}") from None
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             os.close(fd)
