@@ -17,6 +17,13 @@ def edit_text(initial: str, *, comment: str = "") -> str | None:
     editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not editor:
         raise UsageError("no editor set: export EDITOR (for example EDITOR=nano) or pass the text")
+    try:
+        command = shlex.split(editor)
+    except ValueError as exc:  # an unclosed quote in $EDITOR
+        raise UsageError(f"the editor {editor!r} is not a command pj can run ({exc}):"
+                         " check the quotes in $VISUAL/$EDITOR") from None
+    if not command:
+        raise UsageError("the editor is blank: set $VISUAL/$EDITOR to a program, e.g. nano")
     folder = tempfile.mkdtemp(prefix="pj-")  # mkdtemp is 0700
     path = os.path.join(folder, "reflection.md")
     try:
@@ -26,7 +33,7 @@ def edit_text(initial: str, *, comment: str = "") -> str | None:
             if comment:
                 fh.write("\n" + "".join(f"# {line}\n" for line in comment.splitlines()))
         try:
-            result = subprocess.run([*shlex.split(editor), path])
+            result = subprocess.run([*command, path])
         except FileNotFoundError:
             raise UsageError(f"the editor {editor!r} was not found: check $VISUAL/$EDITOR") from None
         if result.returncode != 0:
