@@ -66,6 +66,11 @@ def connect(path: Path | str, *, create: bool = True, migrate: bool = True) -> s
         conn.execute("PRAGMA foreign_keys = ON")
         version = conn.execute("PRAGMA user_version").fetchone()[0]
     except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            # another program holds it past the busy timeout: the file itself is fine
+            raise JournalError(
+                "the journal is busy (another program holds it): try again in a moment"
+            ) from None
         raise JournalError(f"{path} is not a usable journal ({exc}): check --db") from None
     if version > LATEST:
         conn.close()
