@@ -96,6 +96,12 @@ def diagnose(path: Path) -> Diagnosis:
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            # held by another program, not damaged: restoring a backup would lose work
+            d.checks.append(Check("access", False, "another program holds the journal locked",
+                                  "close the other program (or wait), then run 'pj doctor'"
+                                  " again"))
+            return d
         d.checks.append(Check("integrity", False, f"cannot read the journal: {exc}",
                               "restore the last good copy with 'pj restore BACKUP'"))
         return d
