@@ -213,7 +213,12 @@ def _sources(path: Path, fmt: str | None) -> tuple[list[tuple[Path, str | None]]
     for entry in entries:
         if entry.name.startswith("."):
             continue  # .obsidian, .git and our own temporary files
-        real = entry.resolve()
+        try:
+            real = entry.resolve()
+        except (RuntimeError, OSError):  # a link that leads back to itself
+            raise ImportFormatError(
+                f"{entry}: it is a link that loops or cannot be followed: remove it"
+            ) from None
         if not real.is_relative_to(root):
             raise ImportFormatError(
                 f"{entry}: it links outside the folder (to {real}): remove the link,"
