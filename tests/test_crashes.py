@@ -1,0 +1,354 @@
+"""Crashes: ``pj import`` and ``pj export`` killed with SIGKILL at chosen moments.
+
+A kill is the worst a crash can do to a process: no cleanup runs. The journal must still
+open, pass SQLite's integrity check and hold either all of the import or none of it; an
+export must never leave a half-written file where a good one was.
+
+The delays come from a fixed seed, spread over a calibration run that measured when the
+import takes and releases the journal's write lock, so kills land before the write
+transaction starts, inside it, and after it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import sqlite3
+import stat
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXED_TODAY, snapshot
+from partnerjournal import store
+from partnerjournal.store import journal as sj
+
+REFLECTIONS = 5_000
+PARTNERS = 20
+SEED = 20261123
+NOW = "2026-11-23T09:00:00+01:00"
+
+
+def installed_pj() -> str:
+    found = shutil.which("pj")
+    if found is None:
+        pytest.fail("the installed 'pj' is not on PATH: run 'pip install -e .' first")
+    return found
+
+
+def env_for(db: Path) -> dict:
+    env = dict(os.environ)
+    env.update(PARTNERJOURNAL_DB=str(db), PARTNERJOURNAL_TODAY=FIXED_TODAY, PJ_DEBUG="1",
+               NO_COLOR="1")
+    return env
+
+
+def pj(db: Path, *args, check: bool = True) -> subprocess.CompletedProcess:
+    r = subprocess.run([installed_pj(), *map(str, args)], capture_output=True, text=True,
+                       env=env_for(db), stdin=subprocess.DEVNULL, timeout=300)
+    if check:
+        assert r.returncode == 0, r
+    return r
+
+
+def remove_journal(db: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+
+def fresh_copy(pristine: Path, db: Path) -> None:
+    """``db`` becomes the pristine journal again (no WAL left from a killed run)."""
+    remove_journal(db)
+    shutil.copyfile(pristine, db)
+    os.chmod(db, 0o600)
+
+
+def write_lock_held(db: Path) -> bool:
+    """Whether another process holds the journal's write lock right now."""
+    conn = sqlite3.connect(db, timeout=0, isolation_level=None)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        assert "locked" in str(exc) or "busy" in str(exc), exc
+        return True
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        conn.close()
+    return False
+
+
+def fill_source(path: Path) -> None:
+    """A journal of 5,000 reflections (with partners, steps, tags), written through the
+    store in one transaction: seconds, where 5,000 pj commands would take minutes."""
+    rnd = random.Random(SEED)
+    conn = store.connect(path)
+    try:
+        with store.transaction(conn):
+            partner_ids = [sj.insert_partner(conn, f"Partner {n:02d}", NOW,
+                                             box="teams", relation="direct")
+                           for n in range(PARTNERS)]
+            partner_ids.append(sj.insert_partner(conn, "Ana", NOW))  # also in the target
+            first = dt.date(2024, 1, 1)
+            for i in range(REFLECTIONS):
+                day = first + dt.timedelta(days=i * 1000 // REFLECTIONS)
+                words = " ".join(rnd.choice(("trust", "promise", "forecast", "plant",
+                                             "quarter", "listened", "asked", "budget"))
+                                 for _ in range(40))
+                sj.insert_reflection(
+                    conn, date=day.isoformat(), text=f"Reflection {i}: {words}",
+                    created_at=NOW, steps=[i % 13 + 1],
+                    partner_ids=rnd.sample(partner_ids, 2), tags=[f"t{i % 7}"],
+                    important_share=i % 101)
+    finally:
+        conn.close()
+
+
+def fill_target(path: Path) -> None:
+    """The leader's own journal, imported into: a few records, one shared partner name."""
+    conn = store.connect(path)
+    try:
+        with store.transaction(conn):
+            ana = sj.insert_partner(conn, "ana", NOW)
+            for i in range(3):
+                sj.insert_reflection(conn, date=f"2026-11-0{i + 1}", text=f"My own {i}",
+                                     created_at=NOW, steps=[1], partner_ids=[ana])
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    """The export file, the pristine target journal, and the target after a full import."""
+    base = tmp_path_factory.mktemp("crash")
+    source = base / "source.sqlite"
+    fill_source(source)
+    export = base / "big.json"
+    pj(source, "export", "--format", "json", "-o", export)
+    pristine = base / "pristine.sqlite"
+    fill_target(pristine)
+    full = base / "full.sqlite"
+    fresh_copy(pristine, full)
+    began = time.monotonic()
+    pj(full, "import", export)
+    seconds = time.monotonic() - began
+    return {"base": base, "source": source, "export": export, "pristine": pristine,
+            "before": snapshot(pristine), "after": snapshot(full), "seconds": seconds}
+
+
+def test_the_import_is_large_and_changes_the_journal(big):
+    before, after = big["before"], big["after"]
+    assert len(before["reflections"]) == 3
+    assert len(after["reflections"]) == 3 + REFLECTIONS
+    assert len(after["partners"]) == len(before["partners"]) + PARTNERS  # 'Ana' merged by name
+    assert big["export"].stat().st_size > 2_000_000
+
+
+def calibrate(big, db: Path) -> tuple[float, float, float]:
+    """Run one import to its end, watching the write lock: (seconds until the write
+    transaction began, until it ended, until the process exited)."""
+    fresh_copy(big["pristine"], db)
+    proc = subprocess.Popen([installed_pj(), "import", str(big["export"])], env=env_for(db),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    began = time.monotonic()
+    lock_on = lock_off = None
+    while proc.poll() is None:
+        held = db.exists() and write_lock_held(db)
+        now = time.monotonic() - began
+        if held and lock_on is None:
+            lock_on = now
+        if not held and lock_on is not None and lock_off is None:
+            lock_off = now
+        time.sleep(0.005)
+    exited = time.monotonic() - began
+    assert proc.returncode == 0
+    assert lock_on is not None, "the import never held the write lock long enough to see"
+    return lock_on, lock_off or exited, exited
+
+
+def test_import_killed_at_random_moments_is_all_or_nothing(big, tmp_path):
+    db = tmp_path / "journal.sqlite"
+    lock_on, lock_off, exited = calibrate(big, db)
+    assert snapshot(db) == big["after"]
+    rnd = random.Random(SEED)
+    delays = [0.0, lock_on * 0.5]  # before Python has started; before the transaction
+    delays += sorted(rnd.uniform(lock_on, lock_off) for _ in range(7))  # inside it
+    delays.append(lock_off + (exited - lock_off) * 0.5)  # after it, before the exit
+    outcomes = []
+    for delay in delays:
+        fresh_copy(big["pristine"], db)
+        proc = subprocess.Popen([installed_pj(), "import", str(big["export"])],
+                                env=env_for(db), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        inside = db.exists() and write_lock_held(db)
+        proc.send_signal(signal.SIGKILL)
+        code = proc.wait()
+        # afterwards: pj opens it (recovering the WAL a killed writer left), it is sound,
+        # and it holds the whole import or none of it
+        opened = pj(db, "log", "-n", "1", "--json")
+        assert json.loads(opened.stdout), opened
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        conn.close()
+        state = snapshot(db)
+        assert state in (big["before"], big["after"]), (
+            f"killed at {delay:.3f}s: {len(state['reflections'])} reflections, neither"
+            f" {len(big['before']['reflections'])} nor {len(big['after']['reflections'])}")
+        outcomes.append({"delay": round(delay, 3), "killed": code == -signal.SIGKILL,
+                         "inside": inside, "all": state == big["after"]})
+    killed = [o for o in outcomes if o["killed"]]
+    report = json.dumps(outcomes)
+    assert len(killed) >= 8, report
+    assert sum(o["inside"] for o in killed) >= 4, f"too few kills inside the transaction: {report}"
+    assert any(not o["inside"] and not o["all"] for o in killed), report  # one before it began
+    print(f"\nimport of {REFLECTIONS} reflections: write lock {lock_on:.2f}-{lock_off:.2f}s,"
+          f" exit {exited:.2f}s; {len(killed)} kills, {sum(o['inside'] for o in killed)} inside"
+          f" the transaction, {sum(o['all'] for o in killed)} found it complete: {report}")
+
+
+def test_import_killed_the_moment_it_commits_keeps_everything(big, tmp_path):
+    """Kill as soon as the write lock is let go (COMMIT done, the process about to
+    print and exit): what was committed survives the kill, whole."""
+    db = tmp_path / "journal.sqlite"
+    killed = 0
+    for _ in range(3):
+        fresh_copy(big["pristine"], db)
+        proc = subprocess.Popen([installed_pj(), "import", str(big["export"])], env=env_for(db),
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        seen = False
+        while proc.poll() is None:
+            held = write_lock_held(db) if db.exists() else False
+            if held:
+                seen = True
+            elif seen:
+                proc.send_signal(signal.SIGKILL)
+                break
+        killed += proc.wait() == -signal.SIGKILL
+        assert seen or proc.returncode == 0
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        conn.close()
+        assert snapshot(db) == big["after"]
+    print(f"\nkilled right after COMMIT: {killed} of 3 runs (the others had exited)")
+
+
+def test_a_killed_import_can_simply_be_run_again(big, tmp_path):
+    db = tmp_path / "journal.sqlite"
+    fresh_copy(big["pristine"], db)
+    proc = subprocess.Popen([installed_pj(), "import", str(big["export"])], env=env_for(db),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not write_lock_held(db) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    pj(db, "import", big["export"])
+    assert snapshot(db) == big["after"]
+
+
+# --- exports --------------------------------------------------------------------------
+
+TEMP_NAME = re.compile(r"^\.[^/]+\.[^/]+\.tmp$")  # atomic writers' own: .NAME.RANDOM.tmp
+
+
+def leftovers(folder: Path, keep: set[str]) -> list[Path]:
+    """Files a killed export left beside its output: only private, dot-named temp files."""
+    extra = [p for p in folder.iterdir() if p.name not in keep]
+    for p in extra:
+        assert TEMP_NAME.match(p.name), f"stray file {p.name}"
+        assert stat.S_IMODE(p.stat().st_mode) == 0o600, f"{p.name} is not owner-only"
+    return extra
+
+
+def test_export_killed_mid_write_never_leaves_a_half_file(big, tmp_path):
+    db = big["source"]
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "journal.json"
+    good = b'{"an": "older good export the leader keeps"}\n'
+    began = time.monotonic()
+    pj(db, "export", "--format", "json", "-o", out)
+    seconds = time.monotonic() - began
+    complete = json.loads(out.read_text())
+    assert len(complete["records"]["reflections"]) == REFLECTIONS
+    rnd = random.Random(SEED + 1)
+    delays = [0.0] + sorted(rnd.uniform(0.1, seconds) for _ in range(7))
+    kept = replaced = mid_write = 0
+    for delay in delays:
+        temps_before = len(leftovers(out_dir, {out.name}))
+        out.write_bytes(good)
+        proc = subprocess.Popen([installed_pj(), "export", "--format", "json", "-o", str(out)],
+                                env=env_for(db), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        data = out.read_bytes()
+        if data == good:
+            kept += 1
+        else:  # replaced: then by a whole export, never a part of one
+            whole = json.loads(data)
+            assert len(whole["records"]["reflections"]) == REFLECTIONS
+            assert whole["records"] == complete["records"]
+            assert stat.S_IMODE(out.stat().st_mode) == 0o600
+            replaced += 1
+        mid_write += len(leftovers(out_dir, {out.name})) > temps_before  # its temp file stayed
+    assert kept >= 5, (kept, replaced)
+    assert mid_write >= 3, f"too few kills while the file was being written: {mid_write}"
+    # the temp files a kill left behind break nothing: the next export works, and an
+    # import of the folder skips them
+    stray = leftovers(out_dir, {out.name})
+    pj(db, "export", "--format", "json", "-o", out)
+    assert json.loads(out.read_text())["records"] == complete["records"]
+    scratch = tmp_path / "scratch.sqlite"
+    r = pj(scratch, "import", out_dir, "--dry-run", "--json")
+    assert json.loads(r.stdout)["records"]["reflections"]["added"] == REFLECTIONS
+    print(f"\nexport -o ({seconds:.2f}s): {len(delays)} kills ({mid_write} while writing),"
+          f" old file kept {kept}, replaced whole {replaced}; {len(stray)} private temp files"
+          " left, all ignored")
+
+
+def test_split_export_killed_mid_write_leaves_only_whole_files(big, tmp_path):
+    db = big["source"]
+    folder = tmp_path / "months"
+    began = time.monotonic()
+    pj(db, "export", "-o", folder, "--split", "month")
+    seconds = time.monotonic() - began
+    names = {p.name for p in folder.iterdir()}
+    assert len(names) > 30
+    originals = {n: (folder / n).read_bytes() for n in names}
+    rnd = random.Random(SEED + 2)
+    delays = sorted(rnd.uniform(0.2, seconds) for _ in range(5))
+    scratch = tmp_path / "scratch.sqlite"
+    mid_write = 0
+    for delay in delays:
+        temps_before = len(leftovers(folder, names))
+        proc = subprocess.Popen([installed_pj(), "export", "-o", str(folder), "--split", "month"],
+                                env=env_for(db), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        mid_write += len(leftovers(folder, names)) > temps_before
+        # every file is whole (old or new), so the folder still imports completely
+        r = pj(scratch, "import", folder, "--dry-run", "--json")
+        assert json.loads(r.stdout)["records"]["reflections"]["added"] == REFLECTIONS
+        for n in names:
+            assert stat.S_IMODE((folder / n).stat().st_mode) == 0o600
+        assert {p.name for p in folder.iterdir() if not p.name.startswith(".")} == names
+    assert set(originals) == names
+    assert mid_write >= 2, mid_write
+    print(f"\nexport --split month ({seconds:.2f}s, {len(names)} files): {len(delays)} kills"
+          f" ({mid_write} while a file was being written), every file whole each time")
