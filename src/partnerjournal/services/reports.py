@@ -25,10 +25,14 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
 
     start, end = quarter.start.isoformat(), quarter.end.isoformat()
     as_of = min(today, quarter.end)
-    totals = sr.step_totals(conn, as_of.isoformat())
+    weeks = sr.step_weeks(conn, as_of.isoformat())
+    totals = {
+        step: (sum(n for _, n, _ in rows), max(last for _, _, last in rows))
+        for step, rows in weeks.items()
+    }
     streaks = {
-        step: weeks_in_a_row(sr.step_dates_desc(conn, step, as_of.isoformat()), as_of)
-        for step in totals
+        step: weeks_in_a_row((monday for monday, _, _ in rows), as_of)
+        for step, rows in weeks.items()
     }
     evaluation = _evaluation(conn, quarter)
     previous = _evaluation(conn, quarter.previous())

@@ -6,9 +6,9 @@ Each function returns plain dicts and tuples; the pure builders in ``report.py``
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
-from typing import Iterator
 
 
 def has_table(conn: sqlite3.Connection, name: str) -> bool:
@@ -47,26 +47,33 @@ def reflections_between(conn: sqlite3.Connection, start: str, end: str) -> list[
     ]
 
 
-def step_totals(conn: sqlite3.Connection, upto: str) -> dict[int, tuple[int, str | None]]:
-    """For each step: (reflections up to ``upto``, the last day practised)."""
+def step_weeks(conn: sqlite3.Connection, upto: str) -> dict[int, list[tuple[str, int, str]]]:
+    """For each step, the weeks it was practised up to ``upto``, newest first:
+    (Monday of the week, reflections that week, last day that week).
+
+    One grouped pass over the step links, however long the journal: the progress
+    report reads totals, last day practised and weeks in a row from it.
+    """
+    # julianday(date) + 0.5 is the Julian day number, and day numbers 0, 7, 14... are
+    # Mondays: integer division by 7 groups a date with its week.
     rows = conn.execute(
-        "SELECT s.step, count(*), max(r.date) FROM reflection_steps s"
-        " JOIN reflections r ON r.id = s.reflection_id WHERE r.date <= ? GROUP BY s.step",
+        """
+        SELECT s.step, CAST(julianday(r.date) + 0.5 AS INTEGER) / 7 AS week,
+               count(*), max(r.date)
+        FROM reflection_steps s JOIN reflections r ON r.id = s.reflection_id
+        WHERE r.date <= ? GROUP BY s.step, week ORDER BY s.step, week DESC
+        """,
         (upto,),
     )
-    return {step: (n, last) for step, n, last in rows}
+    out: dict[int, list[tuple[str, int, str]]] = {}
+    for step, week, n, last in rows:
+        monday = dt.date.fromordinal(week * 7 - _JDN_MINUS_ORDINAL)
+        out.setdefault(step, []).append((monday.isoformat(), n, last))
+    return out
 
 
-def step_dates_desc(conn: sqlite3.Connection, step: int, upto: str) -> Iterator[str]:
-    """Days a step was practised, newest first (read lazily: streaks stop early)."""
-    cur = conn.execute(
-        "SELECT DISTINCT r.date FROM reflection_steps s JOIN reflections r"
-        " ON r.id = s.reflection_id WHERE s.step = ? AND r.date <= ? ORDER BY r.date DESC",
-        (step, upto),
-    )
-    while rows := cur.fetchmany(32):
-        for (d,) in rows:
-            yield d
+# Julian day number minus Python's date ordinal (both count whole days).
+_JDN_MINUS_ORDINAL = 1_721_425
 
 
 def partners(conn: sqlite3.Connection) -> list[dict]:
