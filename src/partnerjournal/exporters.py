@@ -89,9 +89,21 @@ _NEEDS_ESCAPE = re.compile(r"\\*<!-- pj:")
 _SPACES = re.compile(r"\s+")
 
 
+# In ASCII, what encode_value encodes is exactly these (controls, space, DEL and the
+# marker's own punctuation); a regex handles the common all-ASCII case in C.
+_ASCII_UNSAFE = re.compile(r"[%,=<>\x00-\x20\x7f]")
+_ASCII_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def _percent(match: re.Match) -> str:
+    return f"%{ord(match.group()):02X}"
+
+
 def encode_value(text: str) -> str:
     """Percent-encode what would break a marker: ``%``, ``,``, ``=``, ``<``, ``>``,
     spaces, line breaks and invisible characters. Everything else stays readable."""
+    if text.isascii():
+        return _ASCII_UNSAFE.sub(_percent, text)
     out = []
     for ch in text:
         if ch in "%,=<>" or ch.isspace() or unicodedata.category(ch)[0] in "CZ":
@@ -108,7 +120,11 @@ def escape_line(line: str) -> str:
 
 def _plain(value: Any) -> str:
     """A value for the reader's eyes only: one line, no control characters."""
-    text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in str(value))
+    text = str(value)
+    if text.isascii():
+        text = _ASCII_CONTROL.sub(" ", text)
+    else:
+        text = "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -139,9 +155,18 @@ def header_line(meta: ExportMeta, part: str | None = None) -> str:
     return f"{MARKDOWN_HEADER}{VERSION} {' '.join(parts)} -->"
 
 
+_INLINE: dict[str, list[tuple[str, str]]] = {}
+
+
 def inline_items(kind) -> list[tuple[str, str]]:
     """(name, type) of what a record's marker carries: every field that is not a text
     block, and the lists of single values (steps, partner uids, tags)."""
+    if kind.name not in _INLINE:
+        _INLINE[kind.name] = _inline_items(kind)
+    return _INLINE[kind.name]
+
+
+def _inline_items(kind) -> list[tuple[str, str]]:
     out = []
     for item in kind.layout():
         if hasattr(item, "table"):

@@ -110,15 +110,23 @@ class Kind:
     timestamps: bool = True
     rule: Callable[[dict], str | None] | None = None
 
+    # Both are asked for once per exported record: computed once per kind (the
+    # instance dict is written directly, as the dataclass is frozen).
     @property
     def field_names(self) -> dict[str, Field]:
-        return {f.name: f for f in self.fields}
+        cached = self.__dict__.get("_field_names")
+        if cached is None:
+            cached = self.__dict__["_field_names"] = {f.name: f for f in self.fields}
+        return cached
 
-    def layout(self) -> list[Field | Child]:
+    def layout(self) -> tuple[Field | Child, ...]:
         """Output order: fields, then children, then created_at/updated_at."""
-        stamps = [f for f in self.fields if f.name in ("created_at", "updated_at")]
-        rest = [f for f in self.fields if f not in stamps]
-        return [*rest, *self.children, *stamps]
+        cached = self.__dict__.get("_layout")
+        if cached is None:
+            stamps = [f for f in self.fields if f.name in ("created_at", "updated_at")]
+            rest = [f for f in self.fields if f.name not in ("created_at", "updated_at")]
+            cached = self.__dict__["_layout"] = (*rest, *self.children, *stamps)
+        return cached
 
     def natural_value(self, rec: dict) -> str | None:
         if not self.natural:
