@@ -24,7 +24,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,32 +108,81 @@ class Sample:
     stderr: str = ""
 
 
+# Linux records the forking process's peak RSS in the child's ru_maxrss (the old memory
+# map's high-water mark is kept at exec), so a child of this process, which holds the
+# generated data, would report at least our own size. Every measured process is therefore
+# started by this small helper (python -S, ~9 MB), which times it and reports its rusage.
+SPAWNER = r"""
+import json, os, signal, sys, time
+child = [0]
+def _kill(*_):
+    if child[0]:
+        os.kill(child[0], signal.SIGKILL)
+signal.signal(signal.SIGALRM, _kill)
+for line in sys.stdin:
+    req = json.loads(line)
+    fds = [os.open(os.devnull, os.O_RDONLY),
+           os.open(req["stdout"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600),
+           os.open(req["stderr"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)]
+    actions = [(os.POSIX_SPAWN_DUP2, fd, n) for n, fd in enumerate(fds)]
+    start = time.perf_counter()
+    try:
+        child[0] = os.posix_spawn(req["argv"][0], req["argv"], req["env"], file_actions=actions)
+    except OSError as exc:
+        for fd in fds:
+            os.close(fd)
+        print(json.dumps({"error": str(exc)}), flush=True)
+        continue
+    signal.setitimer(signal.ITIMER_REAL, req["timeout"])
+    _, status, usage = os.wait4(child[0], 0)
+    seconds = time.perf_counter() - start
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    child[0] = 0
+    for fd in fds:
+        os.close(fd)
+    print(json.dumps({"seconds": seconds, "maxrss_kb": usage.ru_maxrss,
+                      "code": os.waitstatus_to_exitcode(status),
+                      "killed": os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL}),
+          flush=True)
+"""
+
+
+class Spawner:
+    """The helper process that starts, times and measures every benchmarked command."""
+
+    _proc: subprocess.Popen | None = None
+
+    @classmethod
+    def run(cls, request: dict) -> dict:
+        if cls._proc is None or cls._proc.poll() is not None:
+            cls._proc = subprocess.Popen(
+                [sys.executable, "-S", "-c", SPAWNER], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, text=True, bufsize=1)
+        cls._proc.stdin.write(json.dumps(request) + "\n")
+        cls._proc.stdin.flush()
+        return json.loads(cls._proc.stdout.readline())
+
+    @classmethod
+    def close(cls) -> None:
+        if cls._proc is not None:
+            cls._proc.stdin.close()
+            cls._proc.wait()
+            cls._proc = None
+
+
 def run_once(argv: list[str], env: dict, scratch: Path, timeout: float) -> Sample:
     """Run ``argv`` to completion; wall time and the child's own peak RSS."""
     out_path, err_path = scratch / "stdout", scratch / "stderr"
-    with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env)
-        killed = threading.Event()
-
-        def kill() -> None:
-            killed.set()
-            proc.kill()
-
-        timer = threading.Timer(timeout, kill)
-        timer.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            timer.cancel()
-        seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
+    reply = Spawner.run({"argv": [str(a) for a in argv], "env": env, "timeout": timeout,
+                         "stdout": str(out_path), "stderr": str(err_path)})
+    if "error" in reply:
+        return Sample(seconds=0.0, peak_mb=0.0, code=127, stderr=reply["error"][:200])
     stderr = err_path.read_text("utf-8", "replace").strip()
     return Sample(
-        seconds=seconds,
-        peak_mb=usage.ru_maxrss / 1024,  # kilobytes on Linux
-        code=proc.returncode,
-        timed_out=killed.is_set(),
+        seconds=reply["seconds"],
+        peak_mb=reply["maxrss_kb"] / 1024,  # kilobytes on Linux
+        code=reply["code"],
+        timed_out=reply["killed"],
         stdout_bytes=out_path.stat().st_size,
         stderr=stderr.splitlines()[-1][:200] if stderr else "",
     )
@@ -151,6 +199,7 @@ class Measure:
     samples: list[float] = field(default_factory=list)
     output_mb: float | None = None
     note: str = ""
+    floor_s: float | None = None  # median of the floor runs interleaved with these
 
     def cell_s(self) -> str:
         if self.status == "ok":
@@ -162,40 +211,71 @@ class Measure:
         return f"{self.peak_mb:.0f}" if self.peak_mb is not None else "–"
 
 
-def measure(argv: list[str], env: dict, scratch: Path, runs: int, *, fast_runs: int = 0,
-            prepare=None, timeout: float = 600, warmup: bool = True,
-            expect_output: bool = True) -> Measure:
-    """A warm-up (checked), then ``runs`` timed runs (``fast_runs`` when the warm-up
-    took under a second: cheap, and steadier on a noisy machine); median time, highest
-    peak RSS."""
-    samples: list[Sample] = []
-    total = runs + (1 if warmup else 0)
-    i = 0
-    while i < total:
-        if prepare:
-            prepare()
-        s = run_once(argv, env, scratch, timeout)
+@dataclass
+class Spec:
+    """One command to measure: how to run it and how many times."""
+
+    argv: list[str]
+    env: dict
+    runs: int
+    fast_runs: int = 0  # runs when the warm-up took under a second
+    prepare: object = None  # called before every run, outside the timing
+    timeout: float = 600
+    warmup: bool = True
+    expect_output: bool = True
+    follow: bool = False  # the floor: as many runs as the most-run other command
+
+
+def measure(specs: list[Spec], scratch: Path) -> list[Measure]:
+    """Warm each command up once (exit status and output checked), then run them in
+    turns (A B C A B C ...), so every command's runs see the same load; median time and
+    highest peak RSS of each. A command that fails or runs over its timeout stops."""
+    done: list[Measure | None] = [None] * len(specs)
+    samples: list[list[Sample]] = [[] for _ in specs]
+    want = [spec.runs for spec in specs]
+
+    def one(i: int) -> Sample | None:
+        spec = specs[i]
+        if spec.prepare:
+            spec.prepare()
+        s = run_once(spec.argv, spec.env, scratch, spec.timeout)
         if s.timed_out:
-            return Measure("over cap", runs=len(samples), note=f"{timeout:.0f} s")
-        if s.code != 0:
-            return Measure("failed", note=f"exit {s.code}: {s.stderr or 'no message'}")
-        if expect_output and s.stdout_bytes == 0:
-            return Measure("failed", note="printed nothing")
-        i += 1
-        if warmup and i == 1:
-            if s.seconds < 1.0 and fast_runs > runs:
-                total = fast_runs + 1
+            done[i] = Measure("over cap", runs=len(samples[i]), note=f"{spec.timeout:.0f} s")
+        elif s.code != 0:
+            done[i] = Measure("failed", note=f"exit {s.code}: {s.stderr or 'no message'}")
+        elif spec.expect_output and s.stdout_bytes == 0:
+            done[i] = Measure("failed", note="printed nothing")
+        return None if done[i] else s
+
+    for i, spec in enumerate(specs):
+        if spec.warmup:
+            s = one(i)
+            if s and s.seconds < 1.0 and spec.fast_runs > spec.runs:
+                want[i] = spec.fast_runs
+    for i, spec in enumerate(specs):
+        if spec.follow:
+            want[i] = max([w for j, w in enumerate(want) if not specs[j].follow] or [spec.runs])
+    for turn in range(max(want)):
+        for i in range(len(specs)):
+            if done[i] is None and turn < want[i]:
+                s = one(i)
+                if s:
+                    samples[i].append(s)
+    out = []
+    for i, got in enumerate(samples):
+        if done[i] is not None:
+            out.append(done[i])
             continue
-        samples.append(s)
-    times = [s.seconds for s in samples]
-    return Measure(
-        "ok",
-        median_s=statistics.median(times),
-        peak_mb=max(s.peak_mb for s in samples),
-        runs=len(samples),
-        samples=[round(t, 4) for t in times],
-        output_mb=round(samples[-1].stdout_bytes / 2**20, 2),
-    )
+        times = [s.seconds for s in got]
+        out.append(Measure(
+            "ok",
+            median_s=statistics.median(times),
+            peak_mb=max(s.peak_mb for s in got),
+            runs=len(got),
+            samples=[round(t, 4) for t in times],
+            output_mb=round(got[-1].stdout_bytes / 2**20, 2),
+        ))
+    return out
 
 
 # --- the programs ---------------------------------------------------------------------
@@ -360,12 +440,16 @@ def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: 
         def prepare() -> None:
             fresh(dst)()
             shutil.copyfile(src, dst)
+            # Flush the copy now: otherwise the first fsync of the timed run (pj's WAL
+            # checkpoint) would write the whole fresh copy to disk and be timed.
+            with open(dst, "rb+") as fh:
+                os.fsync(fh.fileno())
         return prepare
 
     floor_runs = max(args.runs, args.fast_runs, 5)
     log(f"{size:,}: floor (python -c 'import typer') x{floor_runs}")
-    floor = measure([sys.executable, "-c", "import typer"], env, scratch, floor_runs,
-                    expect_output=False)
+    floor_argv = [sys.executable, "-c", "import typer"]
+    (floor,) = measure([Spec(floor_argv, env, floor_runs, expect_output=False)], scratch)
     rows = []
     for op in OPERATIONS:
         if args.ops and op.key not in args.ops:
@@ -376,7 +460,8 @@ def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: 
         if op.key == "import":
             row["label"] = f"import a {import_size:,}-entry export"
             row["pj_argv"][2:3] = [f"export-{import_size}.json"]
-        # pj
+        specs: dict[str, Spec] = {}
+        pj_m = jr_m = None
         pj_env = env | {"PARTNERJOURNAL_DB": str(db)}
         prepare = None
         if op.kind == "add":
@@ -390,29 +475,38 @@ def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: 
         elif op.kind == "import" and import_file is None:
             pj_m = Measure("failed", note=import_problem)
         else:
-            log(f"{size:,}: pj {' '.join(row['pj_argv'][1:])[:60]}")
-            pj_m = measure([str(pj), *(a.format(**values) for a in op.pj)], pj_env, scratch,
-                           args.runs, fast_runs=args.fast_runs, prepare=prepare,
-                           expect_output=op.output)
+            specs["pj"] = Spec([str(pj), *(a.format(**values) for a in op.pj)], pj_env,
+                               args.runs, args.fast_runs, prepare, expect_output=op.output)
+            specs["floor"] = Spec(floor_argv, env, args.runs, args.fast_runs,
+                                  expect_output=False, follow=True)
+        capped = op.kind == "add" and size >= 100_000
+        if op.jrnl is not None and jrnl is None:
+            jr_m = Measure("skipped", note="jrnl not installed")
+        elif op.jrnl is not None:
+            config, prepare_j = cfg, None
+            if op.kind == "add":
+                config, prepare_j = copy_cfg, copy(txt, copy_txt)
+            specs["jrnl"] = Spec(
+                [str(jrnl), "--config-file", str(config), *(a.format(**values) for a in op.jrnl)],
+                env, 1 if capped else args.runs, 0 if capped else args.fast_runs, prepare_j,
+                timeout=args.cap, warmup=not capped, expect_output=op.output)
+        # jrnl's capped add runs alone; everything else runs in turns with the floor.
+        alone = {"jrnl": specs.pop("jrnl")} if capped and "jrnl" in specs else {}
+        for group in (specs, alone):
+            if group:
+                log(f"{size:,}: {row['label']}: " + ", ".join(group)
+                    + (f" (once, cap {args.cap:.0f} s)" if group is alone else ""))
+                for name, m in zip(group, measure(list(group.values()), scratch)):
+                    if name == "pj":
+                        pj_m = m
+                    elif name == "jrnl":
+                        jr_m = m
+                    else:
+                        floor_m = m
+        if "floor" in specs and pj_m.status == "ok" and floor_m.status == "ok":
+            pj_m.floor_s = floor_m.median_s
         row["pj"] = pj_m.__dict__
-        # jrnl
-        jr_m = None
         if op.jrnl is not None:
-            if jrnl is None:
-                jr_m = Measure("skipped", note="jrnl not installed")
-            else:
-                config, prepare_j = cfg, None
-                if op.kind == "add":
-                    config, prepare_j = copy_cfg, copy(txt, copy_txt)
-                capped = op.kind == "add" and size >= 100_000
-                runs = 1 if capped else args.runs
-                log(f"{size:,}: jrnl {' '.join(row['jrnl_argv'][1:])[:60]}"
-                    + (f" (once, cap {args.cap:.0f} s)" if capped else ""))
-                jr_m = measure(
-                    [str(jrnl), "--config-file", str(config), *(a.format(**values) for a in op.jrnl)],
-                    env, scratch, runs, fast_runs=0 if capped else args.fast_runs,
-                    prepare=prepare_j, timeout=args.cap,
-                    warmup=not capped, expect_output=op.output)
             row["jrnl"] = jr_m.__dict__
         rows.append(row)
     fresh(copy_db, import_db)()
@@ -486,12 +580,13 @@ def targets(result: dict) -> list[tuple[str, str, str]]:
     big = 100_000
     for keys, limit in FLOOR_TARGETS:
         for key in keys:
-            m, floor = _get(result, big, key), _floor(result, big)
+            m = _get(result, big, key)
             name = f"{pjcmd[key]} ≤ {limit} × floor at 100,000"
             why = missing(m)
             if why:
                 out.append((name, "–", why))
                 continue
+            floor = m.get("floor_s") or _floor(result, big)
             ratio = m["median_s"] / floor
             verdict = "met" if ratio <= limit else f"missed by {ratio / limit - 1:.0%}"
             out.append((name, f"{m['median_s']:.3f} s = {ratio:.2f} × {floor:.3f} s", verdict))
@@ -559,11 +654,18 @@ def render(result: dict) -> str:
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} memory, {m['os']}; "
         f"Python {m['python']}, SQLite {m['sqlite']}, typer {m['typer']}; "
         f"pj {result['pj_version']} (`{result['pj']}`), jrnl {result['jrnl_version']}. "
-        f"Load average at start {result['load'][0]}, at end {result['load'][1]}.",
+        "Load average (1 min) at start and end: "
+        f"{', '.join(str(x) for x in result['load'])} "
+        "(above the core count: other work shared the machine).",
         "",
         "Each figure is the median wall time of whole processes after one warm-up run "
         f"({result['runs']} runs, {result['fast_runs']} when the warm-up took under a "
-        "second; ¹ marks a single run), peak memory the child's highest max RSS. *Floor* is `python -c \"import typer\"` timed in the same run; "
+        "second; ¹ marks a single run), peak memory the child's highest max RSS (each "
+        "command is started by a small helper process, so no parent's memory is counted). "
+        "*Floor* is `python -c \"import typer\"`. For each operation pj, the floor and "
+        "jrnl run in turns (pj, floor, jrnl, pj, floor, jrnl, ...), so all three see the "
+        "same load; *pj ÷ floor* divides the pj median by the median of the floor runs "
+        "taken with it (column *floor s*). "
         "*jrnl ÷ pj* is how many times faster pj is. Adding an entry runs on a fresh copy "
         "of the journal each run, importing into a new empty journal each run, so nothing "
         "accumulates. pj's modules are byte-compiled first, as an installed package's "
@@ -589,10 +691,11 @@ def render(result: dict) -> str:
             skipped = "; ".join(f"{t}: {why}" for t, why in meta["skipped_tables"].items())
             lines += [f"Not generated: {skipped}.", ""]
         lines += [
-            f"Floor: **{f:.3f} s**, {floor['peak_mb']:.0f} MB." if f else "Floor: failed.",
+            f"Floor, timed alone before the table: **{f:.3f} s**, {floor['peak_mb']:.0f} MB."
+            if f else "Floor: failed.",
             "",
-            "| Operation | pj s | pj MB | jrnl s | jrnl MB | jrnl ÷ pj | pj ÷ floor |",
-            "|---|---:|---:|---:|---:|---:|---:|",
+            "| Operation | pj s | pj MB | floor s | pj ÷ floor | jrnl s | jrnl MB | jrnl ÷ pj |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for row in table["rows"]:
             pj, jr = Measure(**row["pj"]), Measure(**row["jrnl"]) if row.get("jrnl") else None
@@ -601,11 +704,13 @@ def render(result: dict) -> str:
                 speed = f"{jr.median_s / pj.median_s:.1f} ×"
             elif pj.status == "ok" and jr is not None and jr.status == "over cap":
                 speed = f"> {args_cap(row['jrnl']) / pj.median_s:.0f} ×"
-            if pj.status == "ok" and f:
-                ratio = f"{pj.median_s / f:.2f}"
+            row_floor = pj.floor_s or f
+            if pj.status == "ok" and row_floor:
+                ratio = f"{pj.median_s / row_floor:.2f}"
+            shown_floor = f"{row_floor:.3f}" if pj.status == "ok" and row_floor else "–"
             lines.append(
-                f"| {row['label']} | {pj.cell_s()} | {pj.cell_mb()} | "
-                f"{jr.cell_s() if jr else '–'} | {jr.cell_mb() if jr else '–'} | {speed} | {ratio} |"
+                f"| {row['label']} | {pj.cell_s()} | {pj.cell_mb()} | {shown_floor} | {ratio} | "
+                f"{jr.cell_s() if jr else '–'} | {jr.cell_mb() if jr else '–'} | {speed} |"
             )
         lines.append("")
     lines += ["## Commands", "", "| Operation | pj | jrnl |", "|---|---|---|"]
@@ -618,9 +723,41 @@ def render(result: dict) -> str:
     for name, measured, verdict in targets(result):
         lines.append(f"| {name} | {measured} | {verdict} |")
     lines.append("")
-    if result.get("notes"):
-        lines += ["## Notes", "", *result["notes"], ""]
+    notes = list(result.get("notes", []))
+    notes += [f"Updated {u}." for u in result.get("updates", [])]
+    if notes:
+        lines += ["## Notes", "", *(f"- {n}" for n in notes), ""]
     return "\n".join(lines)
+
+
+def merge(old: dict, new: dict) -> dict:
+    """``old`` with the tables and rows measured in ``new`` replacing theirs (a side that
+    was not run, such as jrnl under --no-jrnl, keeps its old figures)."""
+    stamp = f"{new['date']}: `{new['command']}`"
+    by_size = {t["size"]: t for t in old["tables"]}
+    for table in new["tables"]:
+        base = by_size.get(table["size"])
+        if base is None:
+            by_size[table["size"]] = table
+            continue
+        base["meta"], base["floor"] = table["meta"], table["floor"]
+        rows = {r["key"]: r for r in base["rows"]}
+        for row in table["rows"]:
+            row["updated"] = stamp
+            kept = rows.get(row["key"])
+            if kept and row.get("jrnl") and row["jrnl"]["status"] == "skipped" and kept.get("jrnl"):
+                row["jrnl"] = kept["jrnl"]
+            rows[row["key"]] = row
+        order = [op.key for op in OPERATIONS]
+        base["rows"] = sorted(rows.values(), key=lambda r: order.index(r["key"])
+                              if r["key"] in order else len(order))
+    old["tables"] = [by_size[s] for s in sorted(by_size)]
+    keys = sorted({r["key"] for t in new["tables"] for r in t["rows"]})
+    sizes = ", ".join(f"{t['size']:,}" for t in new["tables"])
+    old.setdefault("updates", []).append(f"{stamp} re-measured {', '.join(keys)} at {sizes}")
+    old["notes"] = sorted(set(old.get("notes", [])) | set(new.get("notes", [])))
+    old["load"] = old["load"] + new["load"]
+    return old
 
 
 def version_of(argv: list[str], env: dict) -> str:
@@ -647,6 +784,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="jrnl's virtualenv (default WORK/jrnl-venv, created if missing)")
     parser.add_argument("--no-jrnl", action="store_true", help="time pj only")
     parser.add_argument("--cap", type=float, default=600, help="seconds a jrnl run may take")
+    parser.add_argument("--update", action="store_true",
+                        help="replace only the rows measured now in the existing results")
     parser.add_argument("--output", type=Path, default=None,
                         help="results file (default benchmarks/results.md; --quick: WORK/results-quick.md)")
     args = parser.parse_args(argv)
@@ -680,6 +819,7 @@ def main(argv: list[str] | None = None) -> int:
         tables = [bench_size(size, args, pj, jrnl, env, schema, available, scratch)
                   for size in args.sizes]
     finally:
+        Spawner.close()
         shutil.rmtree(scratch, ignore_errors=True)
     shown = [Path(a).name if i == 0 else a for i, a in enumerate(sys.argv)]
     result = {
@@ -699,6 +839,8 @@ def main(argv: list[str] | None = None) -> int:
         "tables": tables,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
+    if args.update:
+        result = merge(json.loads(output.with_suffix(".json").read_text()), result)
     output.write_text(render(result), encoding="utf-8")
     output.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     log(f"wrote {output} in {result['duration_s'] / 60:.1f} min")

@@ -76,6 +76,7 @@ def test_results_file_has_every_row_and_the_targets(quick_run):
     for row in result["tables"][0]["rows"]:
         assert f"| {row['label']} |" in text
     assert "## 1,000 reflections" in text
-    assert "Floor: **" in text
+    assert "Floor, timed alone before the table: **" in text
+    assert "| floor s | pj ÷ floor |" in text
     assert "## Targets (issue 6)" in text
     assert f"Python {result['machine']['python']}, SQLite {result['machine']['sqlite']}" in text
