@@ -625,6 +625,11 @@ def targets(result: dict) -> list[tuple[str, str, str]]:
             speedup = j["median_s"] / m["median_s"]
             ok = speedup >= factor if factor > 1 else speedup > 1
             verdict = "met" if ok else f"missed: {speedup:.1f} ×"
+            floor = m.get("floor_s")
+            if not ok and floor and j["median_s"] / factor < floor:
+                # No Python CLI can start faster than the floor: the target is out of reach.
+                verdict += (f"; bounded by start-up: jrnl ÷ {factor:g} = "
+                            f"{j['median_s'] / factor:.3f} s is below the floor ({floor:.3f} s)")
             out.append((name, f"{speedup:.1f} × ({j['median_s']:.3f} s vs {m['median_s']:.3f} s)", verdict))
     keys, factor = MEMORY_TARGET
     for key in keys:
@@ -723,6 +728,9 @@ def render(result: dict) -> str:
     for name, measured, verdict in targets(result):
         lines.append(f"| {name} | {measured} | {verdict} |")
     lines.append("")
+    findings = HERE / "findings.md"
+    if findings.exists():
+        lines += [findings.read_text(encoding="utf-8").rstrip(), ""]
     notes = list(result.get("notes", []))
     notes += [f"Updated {u}." for u in result.get("updates", [])]
     if notes:
@@ -784,6 +792,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="jrnl's virtualenv (default WORK/jrnl-venv, created if missing)")
     parser.add_argument("--no-jrnl", action="store_true", help="time pj only")
     parser.add_argument("--cap", type=float, default=600, help="seconds a jrnl run may take")
+    parser.add_argument("--render", action="store_true",
+                        help="only rewrite the results file from its JSON (and findings.md)")
     parser.add_argument("--update", action="store_true",
                         help="replace only the rows measured now in the existing results")
     parser.add_argument("--output", type=Path, default=None,
@@ -799,6 +809,10 @@ def main(argv: list[str] | None = None) -> int:
     output = args.output or (args.work / "results-quick.md" if args.quick else HERE / "results.md")
     venv = args.jrnl_venv or (HERE / "work" / "jrnl-venv")
 
+    if args.render:
+        output.write_text(render(json.loads(output.with_suffix(".json").read_text())),
+                          encoding="utf-8")
+        return 0
     started = time.perf_counter()
     load_start = os.getloadavg()[0]
     pj = find_pj()
