@@ -260,6 +260,7 @@ def import_path(
     merge = st.Merge(conn, kinds)
     try:
         with transaction(conn):
+            paused = st.pause_search_index(conn)
             for src, src_fmt in sources:
                 name = str(src) if src is not None else "<stdin>"
                 with contextlib.ExitStack() as stack:
@@ -273,6 +274,7 @@ def import_path(
                         else:
                             merge.add(item.kind, item.data, item.where)
             merge.finish()
+            st.resume_search_index(conn, paused)
             if dry_run:
                 raise _DryRun
     except _DryRun:
