@@ -73,7 +73,8 @@ def pj_env(db: Path) -> dict:
     return env
 
 
-def run_workers(tmp_path: Path, db: Path, writers: int, count: int, every: int) -> tuple[list, float]:
+def run_workers(tmp_path: Path, db: Path, writers: int, count: int,
+                every: int) -> tuple[list, float]:
     """Start ``writers`` workers together; return every command's record and the seconds
     from the start signal until the last worker finished."""
     script = tmp_path / "worker.py"
@@ -167,7 +168,8 @@ def test_writers_racing_to_create_the_journal(tmp_path, round_):
     assert_every_command_succeeded(runs)
     conn = assert_intact(db)
     assert conn.execute("SELECT count(*) FROM reflections").fetchone()[0] == WRITERS
-    assert conn.execute("SELECT count(*) FROM partners WHERE name = ?", (SHARED,)).fetchone()[0] == 1
+    shared = conn.execute("SELECT count(*) FROM partners WHERE name = ?", (SHARED,))
+    assert shared.fetchone()[0] == 1
     versions = [r[0] for r in conn.execute("SELECT version FROM migrations ORDER BY version")]
     assert versions == sorted(set(versions))  # each migration ran once
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"

@@ -234,7 +234,8 @@ def mutated_exports(draw, exported: dict) -> str:
         order = draw(st.permutations(sorted(records)))
         doc["records"] = {k: records[k] for k in order}
     if draw(st.integers(0, 9)) == 9:
-        doc[draw(st.sampled_from(["schema", "version", "format", "exported_at"]))] = draw(json_values)
+        key = draw(st.sampled_from(["schema", "version", "format", "exported_at"]))
+        doc[key] = draw(json_values)
     text = json.dumps(doc, ensure_ascii=draw(st.booleans()))
     if draw(st.integers(0, 9)) == 9:  # hypothesis favours small numbers: 9 keeps cuts rare
         text = text[: draw(st.integers(len(text) // 2, len(text) - 1))]

@@ -175,8 +175,8 @@ def offline(tmp_path):
 
 def test_the_guard_catches_a_real_attempt(offline):
     """Without this the next test could pass with a guard that never ran."""
-    r = offline(None, program=[sys.executable, "-c",
-                               "import urllib.request; urllib.request.urlopen('http://192.0.2.1/')"])
+    fetch = "import urllib.request; urllib.request.urlopen('http://192.0.2.1/')"
+    r = offline(None, program=[sys.executable, "-c", fetch])
     assert r.returncode != 0
     attempts = [line for line in offline.log() if " loaded " not in f"{line} "]
     assert attempts, offline.log()
