@@ -178,6 +178,8 @@ def report(
     fmt = "json" if as_json else fmt.strip().lower()
     if fmt not in REPORT_RENDERERS:
         raise UsageError(f"format {fmt!r} is not one of {', '.join(REPORT_RENDERERS)}")
+    if output is not None and not output.strip():
+        raise UsageError("--output needs a file name (leave it out to print the report)")
     q = jq.resolve(env.conn, quarter, env.today)
     model = sr.quarterly_report(env.conn, q, env.today)
     color = _color() and output is None

@@ -130,16 +130,21 @@ def _statements(sql: str) -> Iterator[str]:
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One write transaction: ``BEGIN IMMEDIATE`` takes the write lock up front, so a
     busy journal waits (busy timeout) instead of failing half-way; any error rolls back."""
-    for attempt in range(5):
+    # The busy timeout already waits for the lock; one more try covers the rare case
+    # where SQLite answers "busy" at once (a checkpoint in progress), without doubling
+    # the wait again and again.
+    for attempt in range(2):
         try:
             conn.execute("BEGIN IMMEDIATE")
             break
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc) or attempt == 4:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise  # not a lock: PJGroup names it (read-only, damaged, ...)
+            if attempt == 1:
                 raise JournalError(
                     "the journal is busy (another pj is writing): try again in a moment"
                 ) from None
-            time.sleep(0.05 * (attempt + 1))
+            time.sleep(0.05)
     try:
         yield conn
     except BaseException:
