@@ -6,7 +6,15 @@ cd "$(dirname "$0")/.."
 
 PY=${PYTHON:-python3}
 if [ ! -x .venv/bin/python ]; then
-    "$PY" -m venv .venv
+    if ! "$PY" -m venv .venv 2>/dev/null; then
+        # Debian's system Python keeps venv in a separate package
+        rm -rf .venv
+        if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+            apt-get update -qq >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+        fi
+        "$PY" -m venv .venv
+    fi
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
