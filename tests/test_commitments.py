@@ -80,11 +80,11 @@ def test_kept_on_time_rate_at_the_end_of_the_list(pj, ledger):
     assert "#2  [kept 2026-11-09 (late)]" in text
     assert "#3  [dropped 2026-11-02]  Ana: Introduce her to finance · due 2026-11-10 · because She moved teams" in text
     # counted: #1 kept on time, #2 late, #3 dropped, #4 overdue; #5 and #6 not due yet.
-    assert "Kept on time: 25% kept on time (1 of 4)" in text
+    assert "Overall: 25% kept on time (1 of 4)" in text
     assert lines[-2].split() == ["Ana", "0%", "kept", "on", "time", "(0", "of", "2)"]
     assert lines[-1].split() == ["Maria", "Lopez", "50%", "kept", "on", "time", "(1", "of", "2)"]
     one = pj("commitment", "list", "--partner", "Maria Lopez").stdout
-    assert one.splitlines()[-1] == "Kept on time: 50% kept on time (1 of 2)"
+    assert one.splitlines()[-1] == "Overall: 50% kept on time (1 of 2)"
 
 
 def test_done_twice_is_a_conflict(pj, db, ledger):

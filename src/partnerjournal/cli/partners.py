@@ -399,7 +399,7 @@ def commitment_list(
     if not emit_lines(_commitment_line(c, day) for c in ledger.commitments):
         note("No commitments match.")
     if ledger.by_partner:
-        lines = ["", f"Kept on time: {ledger.overall.label()}"]
+        lines = ["", f"Overall: {ledger.overall.label()}"]
         if len(ledger.by_partner) > 1:
             lines += _table([[f"  {name}", rate.label()] for name, rate in ledger.by_partner.items()])
         emit_lines(lines)
