@@ -7,13 +7,10 @@ from typing import Annotated, Optional
 
 import typer
 
-from ..context import Env
 from . import options as opt
 from .output import emit_json, emit_json_stream, emit_lines, note, say
 
 
-def _env(ctx: typer.Context) -> Env:
-    return ctx.find_root().obj
 
 
 def _read_stdin() -> str:
@@ -70,7 +67,7 @@ def today(
     from ..services import prompts as sp
     from ..services import reflections as sr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     conn = env.conn
     prompt = sp.prompt_for_day(conn, env.today)
     catalog = sp.catalog_with_custom(conn)
@@ -195,7 +192,7 @@ def reflect(
     from ..errors import UsageError
     from ..services import reflections as sr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     if text == "-" or (text is None and not env.stdin_is_terminal):
         text = _read_stdin()
     elif text is None:
@@ -228,7 +225,7 @@ def prompt(
     from ..dates import parse_date
     from ..services import prompts as sp
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     day = parse_date(date, what="--date", base=env.today) if date else env.today
     chosen = sp.prompt_for_day(env.conn, day, step, source)
     if as_json:
@@ -252,7 +249,7 @@ def prompts_list(
         return
     from ..services import prompts as sp
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     chosen = sp.filter_prompts(sp.catalog_with_custom(env.conn), step, source)
     if as_json:
         emit_json([p.as_json() for p in chosen])
@@ -275,7 +272,7 @@ def prompts_add(
     """Add a prompt of your own, kept in the journal and marked as yours."""
     from ..services import prompts as sp
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     added = sp.add_custom_prompt(env.conn, text, steps or [], env.now())
     say(f"Added prompt {added.id} (step {','.join(map(str, added.steps))})")
 
@@ -346,7 +343,7 @@ def log(
     from ..services import validate
     from ..store.journal import ReflectionFilter
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     if n is not None and n < 1:
         raise UsageError(f"-n {n} shows nothing: give a number of entries of 1 or more")
     # SQLite integers stop at 2**63 - 1; asking for more entries than that means all
@@ -393,7 +390,7 @@ def show(
     from ..services import prompts as sp
     from ..services import reflections as sr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     r = sr.get(env.conn, entry_id)
     if as_json:
         emit_json(r.as_json())
@@ -418,7 +415,7 @@ def edit(
     """Change a reflection: in your editor, or with --text and the tagging options."""
     from ..services import reflections as sr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     current = sr.get(env.conn, entry_id)
     if text == "-":
         text = _read_stdin()
@@ -445,7 +442,7 @@ def delete(
     from ..errors import UsageError
     from ..services import reflections as sr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     r = sr.get(env.conn, entry_id)
     if not yes:
         if not env.stdin_is_terminal:

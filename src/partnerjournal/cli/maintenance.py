@@ -13,7 +13,7 @@ def doctor(ctx: typer.Context, as_json: opt.Json = False) -> None:
     space — and what to do about each problem found. Changes nothing."""
     from ..services.doctor import diagnose
 
-    env = ctx.find_root().obj
+    env = opt.env_of(ctx)
     d = diagnose(env.db_path)
     if as_json:
         emit_json(d.as_json())

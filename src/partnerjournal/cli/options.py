@@ -6,6 +6,11 @@ from typing import Annotated, Optional
 
 import typer
 
+
+def env_of(ctx: typer.Context):
+    """The command's :class:`~partnerjournal.context.Env`, set up by the root group."""
+    return ctx.find_root().obj
+
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
 Steps = Annotated[
     Optional[list[int]],

@@ -12,8 +12,6 @@ from . import options as opt
 from .output import emit_json, emit_lines, note, say
 
 
-def _env(ctx: typer.Context) -> Env:
-    return ctx.find_root().obj
 
 
 def _day(env: Env, text: str | None, what: str = "--date"):
@@ -82,7 +80,7 @@ def partner_add(
     from ..services import partnerships as ps
 
     _require(box=box, relation=relation)
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     p = ps.add_partner(env.conn, name, box_=box, relation_=relation, note_=note_, now=env.now())
     say(f"Added partner {p.name} ({p.box} · {p.relation})")
 
@@ -92,7 +90,7 @@ def partner_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
     """Your partners with their box, relation and last session; archived ones are marked."""
     from ..services import partnerships as ps
 
-    rows = ps.list_partners(_env(ctx).conn)
+    rows = ps.list_partners(opt.env_of(ctx).conn)
     if as_json:
         emit_json([r.as_json() for r in rows])
         return
@@ -152,7 +150,7 @@ def partner_show(ctx: typer.Context, name: _PARTNER_ARG, as_json: opt.Json = Fal
     trust checks and stories."""
     from ..services import partnerships as ps
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     detail = ps.show_partner(env.conn, name, env.today)
     if as_json:
         emit_json(detail.as_json())
@@ -172,7 +170,7 @@ def partner_edit(
     """Change a partner's name, box, relation or note."""
     from ..services import partnerships as ps
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     p = ps.edit_partner(env.conn, name, now=env.now(), new_name=new_name, box_=box,
                         relation_=relation, note_=note_)
     say(f"Updated partner {p.name} ({p.box or 'no box'} · {p.relation or 'no relation'})")
@@ -188,7 +186,7 @@ def partner_archive(
     the sessions due."""
     from ..services import partnerships as ps
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     p = ps.archive_partner(env.conn, name, today=env.today, now=env.now(), undo=undo)
     say(f"Restored partner {p.name}" if undo else f"Archived partner {p.name}")
 
@@ -221,7 +219,7 @@ def session_add(
     from ..errors import UsageError
     from ..services import sessions as ss
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     texts = {"successes": successes, "objectives": objectives, "feedback": feedback}
     missing = [k for k, v in texts.items() if v is None]
     if missing and not env.stdin_is_terminal:
@@ -250,7 +248,7 @@ def session_due(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Js
     over the weekdays left."""
     from ..services import sessions as ss
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     due = ss.due_sessions(env.conn, env.today, quarter)
     if due.remark:
         note(due.remark)
@@ -298,7 +296,7 @@ def session_prep(
     objectives, open commitments, last feedback and what you did with it, questions."""
     from ..services import sessions as ss
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     text = ss.agenda_markdown(ss.prepare(env.conn, partner, env.today))
     if output is None:
         typer.echo(text, nl=False)
@@ -343,7 +341,7 @@ def commitment_add(
     """
     from ..services import commitments as sc
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     due_day = _day(env, due, "--due") if due else None
     c = sc.add_commitment(env.conn, partner, text, day=_day(env, date), today=env.today,
                           due=due_day, now=env.now())
@@ -355,7 +353,7 @@ def commitment_done(ctx: typer.Context, cid: _ID_ARG, date: opt.DateOpt = None) 
     """Mark a commitment kept (today, or --date)."""
     from ..services import commitments as sc
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     c = sc.close_commitment(env.conn, cid, status="kept", day=_day(env, date), today=env.today,
                             now=env.now())
     say(f"Kept #{c.id} for {c.partner}" + ("" if c.kept_on_time() else f" (late: due {c.due})"))
@@ -372,7 +370,7 @@ def commitment_drop(
     from ..services import commitments as sc
 
     _require(reason=reason)
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     c = sc.close_commitment(env.conn, cid, status="dropped", day=_day(env, date),
                             today=env.today, now=env.now(), reason=reason)
     say(f"Dropped #{c.id} for {c.partner}")
@@ -389,7 +387,7 @@ def commitment_list(
     """Your commitments (open ones first, by due date) and how many you kept on time."""
     from ..services import commitments as sc
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     ledger = sc.ledger(env.conn, env.today, partner=partner, only_open=only_open,
                        only_overdue=only_overdue)
     day = env.today.isoformat()
@@ -434,7 +432,7 @@ def trust(
     from ..errors import UsageError
     from ..services import commitments as sc
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     scores = {"credibility": credibility, "reliability": reliability, "intimacy": intimacy,
               "self_orientation": self_orientation}
     missing = [k for k, v in scores.items() if v is None]
@@ -485,7 +483,7 @@ def story_add(
     """
     from ..services import objectives as so
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     saved = so.add_story(env.conn, text, partners=partners, impact=impact,
                          day=_day(env, date), today=env.today, now=env.now())
     _announce_created(saved.created_partners)
@@ -502,7 +500,7 @@ def story_list(
     """The stories of a quarter (this one by default), oldest first."""
     from ..services import objectives as so
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     label, stories = so.list_stories(env.conn, env.today, quarter, everything)
     if as_json:
         emit_json([s.as_json() for s in stories])
@@ -538,7 +536,7 @@ def objective_add(
     from ..services import objectives as so
 
     _require(kind=kind)
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     o = so.add_objective(env.conn, name, kind_=kind, unit=unit, target=target,
                          lower_is_better=lower_is_better, now=env.now())
     say(f"Added objective {o.name} ({o.kind})")
@@ -555,7 +553,7 @@ def objective_measure(
     """Record a measurement of an objective (today, or --date)."""
     from ..services import objectives as so
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     status = so.measure(env.conn, name, value, day=_day(env, date), today=env.today,
                         note=note_, now=env.now())
     say(status.summary())
@@ -566,7 +564,7 @@ def objective_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
     """Your objectives with the latest value, its trend and the distance to target."""
     from ..services import objectives as so
 
-    statuses = so.objective_statuses(_env(ctx).conn)
+    statuses = so.objective_statuses(opt.env_of(ctx).conn)
     if as_json:
         emit_json([s.as_json() for s in statuses])
         return
@@ -665,7 +663,7 @@ def map_cmd(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Json =
     from ..services import partnerships as ps
     from .output import use_color
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     m = ps.partnership_map(env.conn, env.today, quarter)
     if as_json:
         emit_json(m.as_json())
@@ -680,7 +678,7 @@ def map_cmd(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Json =
 def nudge(ctx: typer.Context) -> None:
     """One short line of what needs attention today, or nothing when all is well. Fast
     enough for your shell's start-up file: add 'pj nudge' to ~/.bashrc or ~/.zshrc."""
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     if not env.db_path.exists():
         return  # no journal yet: stay silent rather than create one from a shell start-up
     from ..services.nudge import nudge_line
@@ -709,7 +707,7 @@ def config_set(
     from ..services import partnerships as ps
     from ..services import quarters as jq
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     key, stored = ps.set_setting(env.conn, key, value)
     say(f"{key} = {ps.SETTINGS[key].show(stored)}")
     if key == jq.FISCAL_KEY:
@@ -722,7 +720,7 @@ def config_get(ctx: typer.Context, key: _KEY_ARG, as_json: opt.Json = False) -> 
     """Print one setting's value."""
     from ..services import partnerships as ps
 
-    setting, value, default = ps.get_setting(_env(ctx).conn, key)
+    setting, value, default = ps.get_setting(opt.env_of(ctx).conn, key)
     if as_json:
         emit_json({"key": setting.key, "value": value, "default": default})
         return
@@ -734,7 +732,7 @@ def config_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
     """Every setting with its value and what it does."""
     from ..services import partnerships as ps
 
-    rows = ps.list_settings(_env(ctx).conn)
+    rows = ps.list_settings(opt.env_of(ctx).conn)
     if as_json:
         emit_json([{"key": s.key, "value": v, "default": d, "help": s.help} for s, v, d in rows])
         return

@@ -10,8 +10,6 @@ from . import options as opt
 from .output import note, say
 
 
-def _env(ctx: typer.Context):
-    return ctx.find_root().obj
 
 
 def _width() -> int | None:
@@ -59,7 +57,7 @@ def evaluate(
     from ..services import quarters as jq
     from ..store.evaluations import get_evaluation
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     q = jq.resolve(env.conn, quarter, env.today)
     ratings = se.parse_ratings(rating)
     notes = se.parse_pairs(note_, "--note")
@@ -138,7 +136,7 @@ def progress(
     from ..services import quarters as jq
     from ..services import reports as sr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     q = jq.resolve(env.conn, quarter, env.today)
     model = sr.progress(env.conn, q, env.today)
     fmt = "json" if as_json else "terminal"
@@ -174,7 +172,7 @@ def report(
     from ..services import quarters as jq
     from ..services import reports as sr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     fmt = "json" if as_json else fmt.strip().lower()
     if fmt not in REPORT_RENDERERS:
         raise UsageError(f"format {fmt!r} is not one of {', '.join(REPORT_RENDERERS)}")
@@ -219,7 +217,7 @@ def demo(
     fmt = fmt.strip().lower()
     if fmt not in REPORT_RENDERERS:
         raise UsageError(f"format {fmt!r} is not one of {', '.join(REPORT_RENDERERS)}")
-    root = _env(ctx)
+    root = opt.env_of(ctx)
     with tempfile.TemporaryDirectory(prefix="pj-demo-") as tmp:
         path = Path(db).expanduser() if db else Path(tmp) / "demo.sqlite"
         if path.exists():

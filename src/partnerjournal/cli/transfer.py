@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
-import click
 import typer
 
 from . import options as opt
 from .output import emit_json, emit_lines, note, say
 
 
-def _env(ctx: typer.Context):
-    return ctx.find_root().obj
 
 
 def export(
@@ -60,7 +57,7 @@ def export(
     from ..services import quarters as sq
     from ..services import transfer as tr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     if quarter and (date_from or date_until):
         raise UsageError("give either --quarter or --from/--until, not both")
     if as_json and output is None:
@@ -116,7 +113,7 @@ def import_(
 
     from ..services import transfer as tr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     if path == "-":
         summary = tr.import_path(env.conn, None, fmt=fmt, stream=tr.stdin_text(sys.stdin),
                                  dry_run=dry_run)
@@ -152,7 +149,7 @@ def backup(
 
     from ..services import transfer as tr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     target, counts = tr.backup_journal(
         env.db_path, Path(path).expanduser() if path else None, now=env.now(), force=force
     )
@@ -178,11 +175,11 @@ def restore(
     from ..errors import UsageError
     from ..services import transfer as tr
 
-    env = _env(ctx)
+    env = opt.env_of(ctx)
     if not yes and not env.stdin_is_terminal:
         raise UsageError("restoring replaces your journal: add --yes to confirm")
     with tr.prepare_restore(env.db_path, Path(path).expanduser()) as plan:
-        if not yes and not click.confirm(plan.question(), default=False):
+        if not yes and not typer.confirm(plan.question(), default=False):
             note("Kept your journal; nothing restored.")
             return
         env.close()  # our own connection must not hold the file being replaced
