@@ -193,11 +193,59 @@ CREATE TABLE adjustments (
 CREATE INDEX adjustments_evaluation ON adjustments (evaluation_id);
 """
 
+# The coach (v4): a reflection written to a contextual prompt keeps the rule that chose
+# it, the record it was about ("kind:uid") and the prompt's text as it was shown, since
+# that text is built from the journal and cannot be looked up later. coach_days holds
+# the prompt chosen for each day, so the day's prompt stays the same all day and a rule
+# is not repeated within a few days; it is local to this journal and never exported.
+V4_COACH = """
+ALTER TABLE reflections ADD COLUMN prompt_rule TEXT;
+ALTER TABLE reflections ADD COLUMN prompt_record TEXT;
+ALTER TABLE reflections ADD COLUMN prompt_text TEXT;
+CREATE TABLE coach_days (
+    date TEXT PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('catalog', 'context')),
+    prompt_id TEXT NOT NULL,
+    rule TEXT,
+    record TEXT,
+    text TEXT NOT NULL,
+    steps TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL
+);
+"""
+
+# The partner's view (v5): what a partner answered on a feedback survey, on the same
+# 1-10 scale as the leader's own trust checks. Any term may be missing (the partner
+# skipped it), but a record holds at least one score or one answer.
+V5_FEEDBACK = """
+CREATE TABLE feedback (
+    id INTEGER PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE,
+    partner_id INTEGER NOT NULL REFERENCES partners (id),
+    date TEXT NOT NULL,
+    credibility INTEGER CHECK (credibility BETWEEN 1 AND 10),
+    reliability INTEGER CHECK (reliability BETWEEN 1 AND 10),
+    intimacy INTEGER CHECK (intimacy BETWEEN 1 AND 10),
+    self_orientation INTEGER CHECK (self_orientation BETWEEN 1 AND 10),
+    satisfaction INTEGER CHECK (satisfaction BETWEEN 1 AND 10),
+    keep TEXT NOT NULL DEFAULT '',
+    change TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (coalesce(credibility, reliability, intimacy, self_orientation, satisfaction)
+           IS NOT NULL OR keep <> '' OR change <> '')
+);
+CREATE INDEX feedback_partner_date ON feedback (partner_id, date);
+CREATE INDEX feedback_date ON feedback (date);
+"""
+
 # (version, name, sql). The journal's PRAGMA user_version is the last applied version.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "core", V1_CORE),
     (2, "partnerships", V2_PARTNERSHIPS),
     (3, "evaluations", V3_EVALUATIONS),
+    (4, "coach", V4_COACH),
+    (5, "feedback", V5_FEEDBACK),
 ]
 
 LATEST = MIGRATIONS[-1][0]

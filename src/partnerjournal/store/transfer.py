@@ -223,7 +223,11 @@ KINDS: tuple[Kind, ...] = (
         fields=(
             Field("uid", "uid"), Field("date", "date"), Field("text", "text", blank=False),
             Field("prompt_id", "line", null=True, hi=100, remap="custom_prompts"),
-            Field("important_share", "int", null=True, lo=0, hi=100), *_stamps(),
+            Field("important_share", "int", null=True, lo=0, hi=100),
+            # written to a contextual prompt: its rule, the record it was about, its text
+            Field("prompt_rule", "line", null=True, blank=False, hi=100),
+            Field("prompt_record", "line", null=True, blank=False, hi=200),
+            Field("prompt_text", "text", null=True, blank=False), *_stamps(),
         ),
         children=(
             Child("steps", "reflection_steps", "reflection_id", (STEP,), order="step"),
@@ -266,6 +270,18 @@ KINDS: tuple[Kind, ...] = (
         order="t.date, t.created_at, t.uid", day="date",
     ),
     Kind(
+        "feedback", "partner_feedback", "Partner feedback", "feedback",
+        fields=(
+            Field("uid", "uid"), _partner(), Field("date", "date"),
+            *(Field(n, "int", null=True, lo=1, hi=10)
+              for n in ("credibility", "reliability", "intimacy", "self_orientation",
+                        "satisfaction")),
+            Field("keep", "text", default=""), Field("change", "text", default=""),
+            *_stamps(),
+        ),
+        order="t.date, t.created_at, t.uid", day="date",
+    ),
+    Kind(
         "stories", "story", "Stories", "stories",
         fields=(
             Field("uid", "uid"), Field("date", "date"), Field("text", "text", blank=False),
@@ -301,7 +317,7 @@ KINDS: tuple[Kind, ...] = (
 KIND = {k.name: k for k in KINDS}
 
 # Tables that are not records: bookkeeping, search index, and the link tables above.
-NOT_RECORDS = {"migrations", "sqlite_sequence", "sqlite_stat1"}
+NOT_RECORDS = {"migrations", "sqlite_sequence", "sqlite_stat1", "coach_days"}
 
 
 # --- which kinds this journal has -----------------------------------------------------
