@@ -185,8 +185,10 @@ def test_config_get_and_list(pj):
         "key": "fiscal-year-start", "value": "1", "default": True}
     assert "= 1 (January) (default)" in pj("config", "list").stdout
     pj("config", "set", "fiscal-year-start", "October")
-    (row,) = pj("config", "list", "--json").json()
+    rows = {row["key"]: row for row in pj("config", "list", "--json").json()}
+    row = rows["fiscal-year-start"]
     assert (row["key"], row["value"], row["default"]) == ("fiscal-year-start", "10", False)
+    assert rows["your-name"]["value"] == "" and rows["your-name"]["default"] is True
 
 
 @pytest.mark.parametrize(

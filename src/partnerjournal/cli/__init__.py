@@ -206,10 +206,10 @@ def _registry() -> _Registry:
     """Each command module registers its commands; they import heavy parts lazily."""
     global _REGISTRY
     if _REGISTRY is None:
-        from . import journal, maintenance, partners, reports, transfer
+        from . import feedback, journal, maintenance, partners, reports, transfer
 
         registry = _Registry()
-        for module in (journal, reports, partners, transfer, maintenance):
+        for module in (journal, reports, partners, feedback, transfer, maintenance):
             module.register(registry)
         _REGISTRY = registry
     return _REGISTRY

@@ -136,6 +136,7 @@ def _partner_lines(d) -> list[str]:
             f"  {t.date}  {t.score:.1f}  (credibility {t.credibility}, reliability"
             f" {t.reliability}, intimacy {t.intimacy}, self-orientation {t.self_orientation})"
         )
+    lines += _feedback_lines(d)
     lines += ["", f"Stories: {len(d.stories)}"]
     for s in d.stories:
         lines.append(f"  {s.date}  #{s.id}  {_first_line(s.text)}")
@@ -144,10 +145,27 @@ def _partner_lines(d) -> list[str]:
     return lines
 
 
+def _feedback_lines(d) -> list[str]:
+    """The partner's feedback over time, each beside your check on or before its day."""
+    from .feedback import feedback_line, gap_lines
+
+    lines = ["", f"Their feedback: {len(d.feedback)}"]
+    for view in d.feedback:
+        lines.append("  " + feedback_line(view.feedback, partner=False))
+        lines += [f"    {k}: {_first_line(getattr(view.feedback, k))}"
+                  for k in ("keep", "change") if getattr(view.feedback, k)]
+        if view.check is None:
+            lines.append("    (no trust check of yours on or before that day to compare with)")
+        else:
+            lines.append(f"    beside your trust check of {view.check.date}:")
+            lines += gap_lines(view, indent="    ")
+    return lines
+
+
 @partner_app.command("show")
 def partner_show(ctx: typer.Context, name: _PARTNER_ARG, as_json: opt.Json = False) -> None:
     """Everything about one partnership: reflections naming them, sessions, commitments,
-    trust checks and stories."""
+    trust checks, their feedback beside your own checks, and stories."""
     from ..services import partnerships as ps
 
     env = opt.env_of(ctx)
@@ -448,8 +466,11 @@ def trust(
             scores[key] = _ask_score(f"{key.replace('_', '-').capitalize()} (1-10)")
     result = sc.add_trust_check(env.conn, partner, scores=scores, day=day, today=env.today,
                                 now=env.now())
+    from ..services import feedback as sfb
+
+    view = sfb.latest_view(env.conn, result.check, env.today)  # the partner's side of it
     if as_json:
-        emit_json(result.as_json())
+        emit_json({**result.as_json(), "partner_view": view.as_json() if view else None})
         return
     c = result.check
     line = f"Trust with {c.partner} on {c.date}: {c.score:.1f}"
@@ -459,6 +480,13 @@ def trust(
         line += " (first check)"
     say(line)
     say(f"  = ({c.credibility} + {c.reliability} + {c.intimacy}) / {c.self_orientation}")
+    from .feedback import gap_lines
+
+    if view is None:
+        note(f"No feedback from {c.partner} yet: hand them a form with pj survey \"{c.partner}\"")
+    else:
+        emit_lines([f"{c.partner}'s view (feedback of {view.feedback.date}) beside yours:",
+                    *gap_lines(view)])
 
 
 # --- stories --------------------------------------------------------------------------

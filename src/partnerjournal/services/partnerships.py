@@ -205,6 +205,8 @@ class PartnerDetail:
     stories: list[sp.Story]
     kept: KeptRate
     today: dt.date
+    # the partner's feedback, each beside the leader's check on or before its day
+    feedback: list = field(default_factory=list)
 
     def as_json(self) -> dict:
         day = self.today.isoformat()
@@ -219,6 +221,7 @@ class PartnerDetail:
             "kept_on_time": self.kept.as_json(),
             "trust_checks": [t.as_json() for t in self.trust_checks],
             "stories": [s.as_json() for s in self.stories],
+            "feedback": [f.as_json() for f in self.feedback],
         }
 
 
@@ -239,7 +242,14 @@ def show_partner(conn: sqlite3.Connection, name: str, today: dt.date) -> Partner
         stories=sp.query_stories(conn, partner_id=partner.id),
         kept=kept_rate(commitments, today),
         today=today,
+        feedback=_feedback_history(conn, partner.id),
     )
+
+
+def _feedback_history(conn: sqlite3.Connection, partner_id: int) -> list:
+    from . import feedback
+
+    return feedback.history(conn, partner_id)
 
 
 # --- the partnership map --------------------------------------------------------------
@@ -325,6 +335,13 @@ class Setting:
         return self.describe(value)
 
 
+def _leader_name(value: str) -> str:
+    """Your own name as a partner should read it; 'none' clears it."""
+    if value.strip().lower() in CLEAR:
+        return ""
+    return validate.name(value, "name")
+
+
 SETTINGS = {
     jq.FISCAL_KEY: Setting(
         jq.FISCAL_KEY,
@@ -332,6 +349,13 @@ SETTINGS = {
         "1",
         lambda v: str(month(v)),
         lambda v: f"{v} ({MONTHS[int(v) - 1].capitalize()})",
+    ),
+    "your-name": Setting(
+        "your-name",
+        "your name as partners should read it on the feedback survey ('none' clears it)",
+        "",
+        _leader_name,
+        lambda v: v or "(not set)",
     ),
 }
 
