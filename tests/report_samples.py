@@ -136,6 +136,24 @@ TRUST_CHECKS = [
     _t("Chen Wei", "2026-12-10", 8, 7, 6, 4),
 ]
 
+def _f(partner, date, credibility, reliability, intimacy, self_orientation, satisfaction,
+       keep="", change=""):
+    return {"partner": partner, "date": date, "credibility": credibility,
+            "reliability": reliability, "intimacy": intimacy,
+            "self_orientation": self_orientation, "satisfaction": satisfaction,
+            "keep": keep, "change": change}
+
+
+# What partners answered on the survey: Maria last quarter and this one, Chen with a
+# term skipped, Priya before any trust check of the leader's; the others were not asked.
+FEEDBACK = [
+    _f("Maria Lopez", "2026-09-15", 7, 6, 6, 4, 6),
+    _f("Maria Lopez", "2026-11-20", 7, 5, 6, 4, 7, keep="The Friday *summary*",
+       change="Warn me <earlier> about staffing"),
+    _f("Chen Wei", "2026-12-12", 8, None, 4, 3, 8),
+    _f("Priya Natarajan", "2026-10-05", 6, 7, 8, 2, None, keep="Time to talk"),
+]
+
 STORIES = [
     {"date": "2026-10-29",
      "text": "Maria's planners and finance rebuilt the forecast side by side; the plant "
@@ -207,7 +225,12 @@ def sample_inputs(**overrides) -> ReportInputs:
     reflections = overrides.pop("reflections", None)
     if reflections is None:
         reflections = sample_reflections()
-    totals, streaks = _totals(reflections, SAMPLE_TODAY)
+    feedback = overrides.pop("feedback", FEEDBACK)
+    # each feedback in the quarter is practice of step 11, as services.reports gathers it
+    practice = [{"date": f["date"], "steps": [11]} for f in feedback
+                if SAMPLE_QUARTER.start.isoformat() <= f["date"] <= SAMPLE_TODAY.isoformat()]
+    totals, streaks = _totals(sorted(reflections + practice, key=lambda r: r["date"]),
+                              SAMPLE_TODAY)
     data = dict(
         reflections=reflections,
         step_totals=totals,
@@ -222,6 +245,8 @@ def sample_inputs(**overrides) -> ReportInputs:
         objectives=OBJECTIVES,
         evaluation=EVALUATION,
         previous_evaluation=PREVIOUS_EVALUATION,
+        feedback=feedback,
+        practice=practice,
     )
     data.update(overrides)
     return ReportInputs(**data)
@@ -261,6 +286,8 @@ def hostile_report() -> QuarterlyReport:
         commitments=COMMITMENTS + [_c(name, "2026-11-02", HOSTILE, "2026-11-20", "kept",
                                       "2026-11-19")],
         trust_checks=TRUST_CHECKS + [_t(name, "2026-11-02", 5, 5, 5, 5)],
+        feedback=FEEDBACK + [_f(name, "2026-11-04", 3, 4, 5, 6, 2, keep=HOSTILE,
+                                change=HOSTILE)],
         stories=STORIES + [{"date": "2026-11-03", "text": f"Story {HOSTILE}\nsecond line",
                             "partners": [name], "impact": f"Impact {HOSTILE}"}],
         objectives=OBJECTIVES + [{

@@ -66,6 +66,10 @@ class ProgressInputs(BaseModel):
     streak_weeks: dict[int, int]
     ratings: dict[int, dict] | None  # this quarter's evaluation: step -> {rating, note}
     previous_ratings: dict[int, dict] | None
+    # practice that is not a reflection: {date, steps} in the quarter. A partner's
+    # feedback recorded with pj feedback add counts for step 11 (measure satisfaction);
+    # it counts in the step's totals, weeks and streaks, never as a day journaled.
+    practice: list[dict] = []
 
 
 def weeks_in_a_row(dates_desc: Iterable[str], last_week: dt.date) -> int:
@@ -104,6 +108,11 @@ def build_progress(
         for s in r["steps"]:
             per_step_quarter[s] += 1
             per_step_week[s][week] += 1
+    for p in data.practice:
+        day = dt.date.fromisoformat(p["date"])
+        for s in p["steps"]:
+            per_step_quarter[s] += 1
+            per_step_week[s][day - dt.timedelta(days=day.weekday())] += 1
 
     steps = []
     for step in catalog.steps:

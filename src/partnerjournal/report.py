@@ -130,6 +130,34 @@ class EvaluationAnswers(BaseModel):
     adjustments: list[str]
 
 
+class TermView(BaseModel):
+    term: str
+    self_rating: int | None
+    partner: int | None
+    gap: int | None = Field(description="the partner's number minus yours")
+
+
+class PartnerFeedbackLine(BaseModel):
+    name: str
+    date: dt.date = Field(description="the partner's latest feedback this quarter")
+    responses: int = Field(description="feedback records from the partner this quarter")
+    self_date: dt.date | None = Field(
+        description="your trust check it is compared with: the latest on or before its day")
+    terms: list[TermView]
+    trust_self: float | None
+    trust_partner: float | None = Field(description="None unless all four terms were answered")
+    trust_gap: float | None
+    satisfaction: int | None
+    previous_satisfaction: int | None = Field(description="the latest given last quarter")
+    satisfaction_change: int | None
+    largest_gap: str | None = Field(description="the term the two views differ most on")
+
+
+class PartnerView(BaseModel):
+    partners: list[PartnerFeedbackLine]
+    not_asked: list[str] = Field(description="active partners with no feedback this quarter")
+
+
 class QuarterlyReport(BaseModel):
     quarter: str
     start: dt.date
@@ -148,6 +176,7 @@ class QuarterlyReport(BaseModel):
     previous_adjustments: list[AdjustmentReview]
     evaluation: EvaluationAnswers | None
     focus: list[FocusStep]
+    partner_view: PartnerView = PartnerView(partners=[], not_asked=[])
 
 
 class ReportInputs(ProgressInputs):
@@ -159,6 +188,7 @@ class ReportInputs(ProgressInputs):
     objectives: list[dict] = []
     evaluation: dict | None = None
     previous_evaluation: dict | None = None
+    feedback: list[dict] = []  # every partner feedback up to the quarter's end
 
 
 def trust_score(check: dict) -> float:
@@ -281,6 +311,63 @@ def _partnerships(data: ReportInputs, quarter: Quarter, as_of: dt.date) -> Partn
         commitments_kept_on_time=kept_total,
         kept_rate=round(kept_total / settled_total, 4) if settled_total else None,
     )
+
+
+def _partner_view(data: ReportInputs, quarter: Quarter) -> PartnerView:
+    """Per partner asked this quarter: their latest feedback beside your trust check on
+    or before its day, satisfaction against last quarter's, and who was not asked."""
+    from .partner_view import TERMS, gaps, largest_gap
+
+    previous = quarter.previous()
+    this: dict[str, list[dict]] = defaultdict(list)
+    before: dict[str, list[dict]] = defaultdict(list)
+    for f in data.feedback:  # oldest first
+        day = _day(f["date"])
+        if quarter.contains(day):
+            this[f["partner"]].append(f)
+        elif previous.contains(day):
+            before[f["partner"]].append(f)
+    checks: dict[str, list[dict]] = defaultdict(list)
+    for t in data.trust_checks:  # by date
+        checks[t["partner"]].append(t)
+
+    def satisfaction(rows: list[dict]) -> int | None:
+        given = [f["satisfaction"] for f in rows if f.get("satisfaction") is not None]
+        return given[-1] if given else None
+
+    lines, not_asked = [], []
+    for p in data.partners:
+        name = p["name"]
+        if not this.get(name):
+            archived = _day(p.get("archived_at"))
+            if _in_quarter(p, quarter) and (archived is None or archived > quarter.end):
+                not_asked.append(name)
+            continue
+        latest = this[name][-1]
+        earlier = [t for t in checks.get(name, []) if t["date"] <= latest["date"]]
+        mine = earlier[-1] if earlier else None
+        by_term = gaps(mine, latest)
+        score_self = trust_score(mine) if mine else None
+        score_partner = (trust_score(latest)
+                         if all(latest.get(t) is not None for t in TERMS) else None)
+        now, was = satisfaction(this[name]), satisfaction(before.get(name, []))
+        lines.append(PartnerFeedbackLine(
+            name=name,
+            date=latest["date"],
+            responses=len(this[name]),
+            self_date=mine["date"] if mine else None,
+            terms=[TermView(term=t, self_rating=mine[t] if mine else None,
+                            partner=latest.get(t), gap=by_term[t]) for t in TERMS],
+            trust_self=score_self,
+            trust_partner=score_partner,
+            trust_gap=round(score_partner - score_self, 2)
+            if score_self is not None and score_partner is not None else None,
+            satisfaction=now,
+            previous_satisfaction=was,
+            satisfaction_change=now - was if now is not None and was is not None else None,
+            largest_gap=largest_gap(by_term),
+        ))
+    return PartnerView(partners=lines, not_asked=not_asked)
 
 
 def _objectives(data: ReportInputs, quarter: Quarter) -> list[ObjectiveLine]:
@@ -448,4 +535,5 @@ def build_quarterly_report(
         previous_adjustments=_previous_adjustments(data, progress),
         evaluation=evaluation,
         focus=_focus(catalog, progress, quarter, used),
+        partner_view=_partner_view(data, quarter),
     )

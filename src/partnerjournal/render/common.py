@@ -60,6 +60,13 @@ SECTIONS: dict[str, Section] = {
             "intimacy, divided by self-orientation).",
         ),
         Section(
+            "partner_view",
+            "The partner's view",
+            "Maister holds that trust is judged by the partner, not claimed by the one who "
+            "seeks it; Hitt asks for feedback in every session and a measure of "
+            "satisfaction (step 11). Their answers to pj survey beside your own trust check.",
+        ),
+        Section(
             "objectives",
             "Objectives",
             "Hitt's steps 5 and 11: measure progress on business, customer and employee "
@@ -129,6 +136,8 @@ def empty_hint(key: str, quarter: str, previous_quarter: str = "") -> str:
         f"pj evaluate --quarter {previous_quarter}.",
         "evaluation": f"No evaluation for {quarter} yet — run pj evaluate --quarter {quarter}.",
         "box": "nobody yet",
+        "partner_view": f"No partner feedback in {quarter} yet — hand a partner a form with "
+        "pj survey NAME, then record the answers with pj feedback add NAME.",
     }
     return hints[key]
 
@@ -231,6 +240,51 @@ def partners_text(names: list[str]) -> str:
 
 def fraction_of(part: int, whole: int) -> float:
     return part / whole if whole else 0.0
+
+
+# --- the partner's view -----------------------------------------------------------------
+
+
+def term_title(term: str) -> str:
+    """``Self-orientation``."""
+    return term.replace("_", "-").capitalize()
+
+
+def gap_text(gap: int | None) -> str:
+    """The partner's number minus yours: ``+2``, ``−3``, ``±0``, ``—``."""
+    return "—" if gap is None else signed(gap, 0)
+
+
+def feedback_compared(line) -> str:
+    """Which of your checks a feedback is set beside."""
+    told = f"feedback of {day(line.date)}"
+    if line.responses > 1:
+        told += f" (the latest of {line.responses})"
+    if line.self_date is None:
+        return f"{told}; no trust check of yours on or before it to compare with"
+    return f"{told}, beside your trust check of {day(line.self_date)}"
+
+
+def satisfaction_text(line) -> str:
+    """``7/10, ▲ +1 from 6 last quarter``; ``—`` when the partner skipped it."""
+    if line.satisfaction is None:
+        return "—"
+    text = f"{line.satisfaction}/10"
+    if line.previous_satisfaction is None:
+        return f"{text}, none given last quarter"
+    return f"{text}, {change_text(line.satisfaction_change, 0)} from {line.previous_satisfaction} last quarter"
+
+
+def largest_gap_text(line) -> str:
+    """The largest gap named in a sentence (user text: escape the result)."""
+    from ..partner_view import gap_sentence
+
+    if line.largest_gap is None:
+        if any(t.gap is not None for t in line.terms):
+            return f"You and {line.name} rate every term you both gave the same."
+        return "Nothing to compare yet: rate the partnership yourself with pj trust."
+    term = next(t for t in line.terms if t.term == line.largest_gap)
+    return gap_sentence(line.name, term.term, term.self_rating, term.partner)
 
 
 # --- the calendar heat map --------------------------------------------------------------

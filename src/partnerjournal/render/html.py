@@ -615,6 +615,44 @@ def _partnerships(r: QuarterlyReport) -> str:
     return _section("partnerships", f'<div class="boxes">{boxes}</div>{totals}{table}')
 
 
+def _partner_view(r: QuarterlyReport) -> str:
+    v = r.partner_view
+    parts = [] if v.partners else [_empty(c.empty_hint("partner_view", r.quarter))]
+    for line in v.partners:
+        rows = []
+        for t in line.terms:
+            worse = t.gap is not None and t.gap != 0 and (
+                (t.gap > 0) == (t.term == "self_orientation"))
+            cls = "down" if worse else "up" if t.gap else "same"
+            lower = (' <span class="same">(lower is better)</span>'
+                     if t.term == "self_orientation" else "")
+            rows.append(
+                f"<tr><td>{e(c.term_title(t.term))}{lower}</td>"
+                f'<td class="num">{e(c.number(t.self_rating))}</td>'
+                f'<td class="num">{e(c.number(t.partner))}</td>'
+                f'<td class="num"><span class="{cls}">{e(c.gap_text(t.gap))}</span></td></tr>'
+            )
+        rows.append(
+            f'<tr><td><b>Trust</b></td><td class="num">{e(c.number(line.trust_self))}</td>'
+            f'<td class="num">{e(c.number(line.trust_partner))}</td>'
+            f'<td class="num">{e(c.signed(line.trust_gap) or "—")}</td></tr>'
+        )
+        parts.append(
+            f'<h3>{e(line.name)}</h3><p class="note" style="margin-top:0">'
+            f"{e(c.feedback_compared(line))}</p>"
+            '<div class="wide"><table><thead><tr><th>Term</th><th class="num">You</th>'
+            '<th class="num">Them</th><th class="num">Gap</th></tr></thead><tbody>'
+            + "".join(rows) + "</tbody></table></div>"
+            f'<p class="note">Satisfaction <b>{e(c.satisfaction_text(line))}</b></p>'
+            f'<p class="note">{e(c.largest_gap_text(line))}</p>'
+        )
+    if v.not_asked:
+        parts.append(f'<p class="note">Not asked this quarter: <b>'
+                     f"{e(c.partners_text(v.not_asked))}</b> — hand them a form with pj survey"
+                     " NAME.</p>")
+    return _section("partner_view", "".join(parts))
+
+
 def _objectives(r: QuarterlyReport) -> str:
     if not r.objectives:
         return _section("objectives", _empty(c.empty_hint("objectives", r.quarter)))
@@ -743,8 +781,8 @@ def render_report(report: QuarterlyReport, **_: object) -> str:
         f'<h1>{e(r.quarter)}<span class="span">{e(c.span(r.start, r.end))}</span></h1>'
         f'<p class="asof">As of {e(c.day(r.as_of))}{e(fiscal)}</p></header>',
     ]
-    for part in (_summary, _steps, _partnerships, _objectives, _important, _stories,
-                 _adjustments, _evaluation, _focus):
+    for part in (_summary, _steps, _partnerships, _partner_view, _objectives, _important,
+                 _stories, _adjustments, _evaluation, _focus):
         parts.append(part(r))
     parts += [
         "<footer>Written from your own journal by partnerjournal. Each section names the "

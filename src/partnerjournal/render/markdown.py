@@ -194,6 +194,28 @@ def _partnerships(r: QuarterlyReport) -> list[str]:
     return out
 
 
+def _partner_view(r: QuarterlyReport) -> list[str]:
+    out = _heading("partner_view") + _source("partner_view")
+    v = r.partner_view
+    if not v.partners:
+        out += [c.empty_hint("partner_view", r.quarter), ""]
+    for line in v.partners:
+        out += [f"### {md(line.name)}", "", f"_{md(c.feedback_compared(line))}_", ""]
+        rows = [[c.term_title(t.term) + (" (lower is better)" if t.term == "self_orientation"
+                                         else ""),
+                 c.number(t.self_rating), c.number(t.partner), c.gap_text(t.gap)]
+                for t in line.terms]
+        rows.append(["**Trust**", c.number(line.trust_self), c.number(line.trust_partner),
+                     c.signed(line.trust_gap) or "—"])
+        out += _table(["Term", "You", "Them", "Gap"], rows, "lrrr") + [""]
+        out += [f"Satisfaction: **{c.satisfaction_text(line)}**", "",
+                md(c.largest_gap_text(line)), ""]
+    if v.not_asked:
+        out += [f"Not asked this quarter: {md(c.partners_text(v.not_asked))} — hand them a "
+                "form with `pj survey NAME`.", ""]
+    return out
+
+
 def _objectives(r: QuarterlyReport) -> list[str]:
     out = _heading("objectives") + _source("objectives")
     if not r.objectives:
@@ -291,8 +313,8 @@ def render_report(report: QuarterlyReport, **_: object) -> str:
     r = report
     out = [f"# Quarterly self-evaluation — {r.quarter}", "",
            f"**{c.span(r.start, r.end)}** · as of {c.day(r.as_of)}", ""]
-    for part in (_summary, _steps, _partnerships, _objectives, _important, _stories,
-                 _adjustments, _evaluation, _focus):
+    for part in (_summary, _steps, _partnerships, _partner_view, _objectives, _important,
+                 _stories, _adjustments, _evaluation, _focus):
         out += part(r)
     while out and out[-1] == "":
         out.pop()

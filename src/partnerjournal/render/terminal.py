@@ -329,6 +329,40 @@ def _partnerships(r: QuarterlyReport) -> Panel:
     return _section("partnerships", *body)
 
 
+def _partner_view(r: QuarterlyReport) -> Panel:
+    v = r.partner_view
+    body: list[RenderableType] = []
+    if not v.partners:
+        body.append(_hint(c.empty_hint("partner_view", r.quarter)))
+    for i, line in enumerate(v.partners):
+        if i:
+            body.append(Text(""))
+        head = Text(line.name, style="bold")
+        head.append(f"  {c.feedback_compared(line)}", style=MUTED)
+        body.append(head)
+        table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
+        table.add_column("Term")
+        for title in ("You", "Them", "Gap"):
+            table.add_column(title, justify="right", no_wrap=True)
+        for t in line.terms:
+            title = c.term_title(t.term) + (" (lower is better)" if t.term == "self_orientation" else "")
+            table.add_row(title, c.number(t.self_rating), c.number(t.partner),
+                          c.gap_text(t.gap))
+        table.add_row(Text("Trust", style="bold"), c.number(line.trust_self),
+                      c.number(line.trust_partner), c.signed(line.trust_gap) or "—")
+        body.append(Padding(table, (0, 0, 0, 2)))
+        satisfaction = Text("Satisfaction: ", style=MUTED)
+        satisfaction.append(c.satisfaction_text(line))
+        body.append(Padding(satisfaction, (0, 0, 0, 2)))
+        body.append(Padding(Text(c.largest_gap_text(line)), (0, 0, 0, 2)))
+    if v.not_asked:
+        asked = Text("Not asked this quarter: ", style=MUTED)
+        asked.append(c.partners_text(v.not_asked))
+        asked.append(" — hand them a form with pj survey NAME", style=MUTED)
+        body += [Text(""), asked]
+    return _section("partner_view", *body)
+
+
 def _objectives(r: QuarterlyReport) -> Panel:
     if not r.objectives:
         return _section("objectives", _hint(c.empty_hint("objectives", r.quarter)))
@@ -482,8 +516,8 @@ def render_report(report: QuarterlyReport, *, width: int | None = None, color: b
     console, out = _console(width, color)
     r = report
     console.print(_header("Quarterly self-evaluation", r.quarter, r.start, r.end, r.as_of))
-    for part in (_summary, _steps, _partnerships, _objectives, _important, _stories,
-                 _adjustments, _evaluation, _focus):
+    for part in (_summary, _steps, _partnerships, _partner_view, _objectives, _important,
+                 _stories, _adjustments, _evaluation, _focus):
         console.print(part(r))
     return out.getvalue()
 

@@ -18,6 +18,29 @@ def _evaluation(conn: sqlite3.Connection, quarter: Quarter) -> dict | None:
     return get_evaluation(conn, str(quarter))
 
 
+def _feedback_practice(
+    conn: sqlite3.Connection, weeks: dict, as_of: dt.date, start: str, end: str
+) -> list[dict]:
+    """Partner feedback is practice of step 11 (measure satisfaction): fold its weeks
+    into the step's (``weeks`` is changed in place) and return the quarter's records."""
+    if not sr.has_table(conn, "feedback"):
+        return []
+    from ..store import feedback as sf
+
+    extra = sf.feedback_weeks(conn, as_of.isoformat())
+    if extra:
+        merged: dict[str, tuple[int, str]] = {m: (n, last) for m, n, last in weeks.get(FEEDBACK_STEP, [])}
+        for monday, n, last in extra:
+            had, had_last = merged.get(monday, (0, last))
+            merged[monday] = (had + n, max(had_last, last))
+        weeks[FEEDBACK_STEP] = [(m, n, last) for m, (n, last) in sorted(merged.items(), reverse=True)]
+    return [{"date": d, "steps": [FEEDBACK_STEP]}
+            for d in sf.feedback_dates_between(conn, start, min(end, as_of.isoformat()))]
+
+
+FEEDBACK_STEP = 11  # Hitt: measure customer and employee satisfaction
+
+
 def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: bool = True):
     """Read what the reports need; ``full=False`` reads only what progress needs."""
     from ..progress import ProgressInputs, weeks_in_a_row
@@ -26,6 +49,7 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
     start, end = quarter.start.isoformat(), quarter.end.isoformat()
     as_of = min(today, quarter.end)
     weeks = sr.step_weeks(conn, as_of.isoformat())
+    practice = _feedback_practice(conn, weeks, as_of, start, end)
     totals = {
         step: (sum(n for _, n, _ in rows), max(last for _, _, last in rows))
         for step, rows in weeks.items()
@@ -42,6 +66,7 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
         streak_weeks=streaks,
         ratings=evaluation["ratings"] if evaluation else None,
         previous_ratings=previous["ratings"] if previous else None,
+        practice=practice,
     )
     if not full:
         return ProgressInputs(**base)
@@ -55,6 +80,10 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
             stories=sr.stories_between(conn, start, end),
             objectives=sr.objectives_with_measurements(conn, end),
         )
+    if sr.has_table(conn, "feedback"):
+        from ..store.feedback import feedback_until
+
+        extra["feedback"] = feedback_until(conn, end)
     else:
         extra["partners"] = sr.partners(conn)
     return ReportInputs(**base, **extra)
