@@ -290,3 +290,13 @@ def test_partner_show_compares_each_feedback_with_the_check_before_it(pj, maria)
     assert "Their feedback: 2" in text
     assert "(no trust check of yours on or before that day to compare with)" in text
     assert "beside your trust check of 2026-10-01:" in text
+
+
+@pytest.mark.parametrize("command", [["survey"], ["feedback", "add"], ["feedback", "list"],
+                                     ["feedback", "edit"], ["feedback", "delete"]],
+                         ids=" ".join)
+def test_every_new_command_has_help_for_a_leader(pj, command):
+    r = pj(*command, "--help")
+    assert r.exit_code == 0, r
+    assert "Usage: pj " + " ".join(command) in " ".join(r.stdout.split())
+    assert len(r.stdout.split("\n\n")[1].strip()) > 20
