@@ -129,6 +129,10 @@ svg text { font-family: inherit; }
   text-transform: uppercase; letter-spacing: .04em; }
 .figures b { display: block; color: var(--ink); font-size: 1.05rem; text-transform: none;
   letter-spacing: 0; }
+.views { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.view { border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; }
+.view h3 { overflow-wrap: anywhere; }
+.view td.num, .view th.num { width: 3.6em; }
 .stories { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
 .story { border-left: 3px solid var(--accent); background: var(--wash); border-radius: 0 8px 8px 0;
   padding: 10px 14px; }
@@ -151,7 +155,7 @@ dl.answers ol { margin: 0; padding-left: 1.2em; }
 .focus-step cite { display: block; color: var(--muted); font-size: .8rem; font-style: normal; }
 footer { color: var(--faint); font-size: .78rem; text-align: center; margin-top: 18px; }
 @media (max-width: 680px) {
-  .boxes, .objectives, .summary-grid { grid-template-columns: 1fr; }
+  .boxes, .objectives, .summary-grid, .views { grid-template-columns: 1fr; }
   section { padding: 14px 14px 16px; }
   .report { padding: 16px 10px 28px; }
   .wide { overflow-x: auto; }
@@ -165,7 +169,7 @@ footer { color: var(--faint); font-size: .78rem; text-align: center; margin-top:
   section { border: 0; border-top: 1px solid var(--line); border-radius: 0; margin: 0;
     padding: 10pt 0 8pt; break-inside: avoid; page-break-inside: avoid; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
-  table, tr, figure, svg, .box, .objective, .story, .focus-step, .kpis {
+  table, tr, figure, svg, .box, .objective, .view, .story, .focus-step, .kpis {
     break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   /* the long sections may continue on the next page, between rows and cards */
@@ -618,6 +622,7 @@ def _partnerships(r: QuarterlyReport) -> str:
 def _partner_view(r: QuarterlyReport) -> str:
     v = r.partner_view
     parts = [] if v.partners else [_empty(c.empty_hint("partner_view", r.quarter))]
+    cards = []
     for line in v.partners:
         rows = []
         for t in line.terms:
@@ -637,15 +642,17 @@ def _partner_view(r: QuarterlyReport) -> str:
             f'<td class="num">{e(c.number(line.trust_partner))}</td>'
             f'<td class="num">{e(c.signed(line.trust_gap) or "—")}</td></tr>'
         )
-        parts.append(
-            f'<h3>{e(line.name)}</h3><p class="note" style="margin-top:0">'
+        cards.append(
+            f'<article class="view"><h3>{e(line.name)}</h3><p class="note" style="margin-top:0">'
             f"{e(c.feedback_compared(line))}</p>"
-            '<div class="wide"><table><thead><tr><th>Term</th><th class="num">You</th>'
+            '<table><thead><tr><th>Term</th><th class="num">You</th>'
             '<th class="num">Them</th><th class="num">Gap</th></tr></thead><tbody>'
-            + "".join(rows) + "</tbody></table></div>"
+            + "".join(rows) + "</tbody></table>"
             f'<p class="note">Satisfaction <b>{e(c.satisfaction_text(line))}</b></p>'
-            f'<p class="note">{e(c.largest_gap_text(line))}</p>'
+            f'<p class="note">{e(c.largest_gap_text(line))}</p></article>'
         )
+    if cards:
+        parts.append(f'<div class="views">{"".join(cards)}</div>')
     if v.not_asked:
         parts.append(f'<p class="note">Not asked this quarter: <b>'
                      f"{e(c.partners_text(v.not_asked))}</b> — hand them a form with pj survey"
