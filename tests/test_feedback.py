@@ -24,7 +24,8 @@ def failed(r, code: int) -> None:
 
 @pytest.fixture
 def maria(pj):
-    assert pj("partner", "add", "Maria Lopez", "--box", "managers", "--relation", "direct").exit_code == 0
+    r = pj("partner", "add", "Maria Lopez", "--box", "managers", "--relation", "direct")
+    assert r.exit_code == 0
     return "Maria Lopez"
 
 
@@ -119,7 +120,8 @@ def test_feedback_add_list_and_json(pj, maria):
                         " · self-orientation 4 · satisfaction 8 · trust 4.5")
     assert lines[1:] == ["  keep: The *Friday* notes", "  change: Warn me <earlier>"]
     (row,) = pj("feedback", "list", "maria LOPEZ", "--json").json()
-    assert row["score"] == 4.5 and row["self_orientation"] == 4 and row["keep"] == "The *Friday* notes"
+    assert row["score"] == 4.5 and row["self_orientation"] == 4
+    assert row["keep"] == "The *Friday* notes"
 
 
 def test_any_term_may_be_left_out(pj, maria):
@@ -139,7 +141,8 @@ def test_feedback_asks_on_a_terminal_and_enter_skips(pj, maria, monkeypatch):
     assert r.exit_code == 0, r
     (row,) = pj("feedback", "list", "--json").json()
     assert (row["credibility"], row["reliability"], row["intimacy"], row["self_orientation"],
-            row["satisfaction"], row["keep"], row["change"]) == (7, 6, None, 3, None, "The notes", "")
+            row["satisfaction"], row["keep"], row["change"]) == (
+        7, 6, None, 3, None, "The notes", "")
 
 
 def test_an_empty_form_on_a_terminal_is_refused(pj, db, maria, monkeypatch):
@@ -300,3 +303,23 @@ def test_every_new_command_has_help_for_a_leader(pj, command):
     assert r.exit_code == 0, r
     assert "Usage: pj " + " ".join(command) in " ".join(r.stdout.split())
     assert len(r.stdout.split("\n\n")[1].strip()) > 20
+
+
+# --- the pure comparison --------------------------------------------------------------
+
+
+def test_gap_rules():
+    from partnerjournal.partner_view import gap_sentence, gaps, largest_gap, trust_score
+
+    mine = {"credibility": 7, "reliability": 8, "intimacy": 6, "self_orientation": 3}
+    theirs = {"credibility": 9, "reliability": 6, "intimacy": None, "self_orientation": 5}
+    by_term = gaps(mine, theirs)
+    assert by_term == {"credibility": 2, "reliability": -2, "intimacy": None,
+                       "self_orientation": 2}
+    assert largest_gap(by_term) == "credibility"  # a tie goes to the first in the equation
+    assert largest_gap({"credibility": 0, "reliability": None}) is None
+    assert gaps(None, theirs)["credibility"] is None
+    assert trust_score(theirs) is None and trust_score(mine) == 7.0
+    # self-orientation: a higher number from the partner is the less favourable view
+    assert gap_sentence("Ana", "self_orientation", 3, 5).endswith("(2 points less favourable).")
+    assert gap_sentence("Ana", "credibility", 7, 9).endswith("(2 points more favourable).")

@@ -180,7 +180,8 @@ class Comparison:
                 "date": self.check.date, **{t: getattr(self.check, t) for t in TERMS},
                 "score": round(self.check.score, 1),
             },
-            "gap": {**self.gaps, "score": None if self.score_gap is None else round(self.score_gap, 1)},
+            "gap": {**self.gaps,
+                    "score": None if self.score_gap is None else round(self.score_gap, 1)},
             "largest_gap": self.largest,
         }
 

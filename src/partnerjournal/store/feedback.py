@@ -77,7 +77,9 @@ def get_feedback(conn: sqlite3.Connection, fid: int) -> Feedback | None:
 _EDITABLE = frozenset({*SCORES, "keep", "change", "date"})
 
 
-def update_feedback(conn: sqlite3.Connection, fid: int, *, updated_at: str, **fields: object) -> None:
+def update_feedback(
+    conn: sqlite3.Connection, fid: int, *, updated_at: str, **fields: object
+) -> None:
     unknown = set(fields) - _EDITABLE
     if unknown:  # the column names below come from this module's own list only
         raise ValueError(f"not feedback fields: {sorted(unknown)}")
