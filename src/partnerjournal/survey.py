@@ -123,7 +123,8 @@ def render_markdown(partner: str, leader: str | None, day: dt.date) -> str:
             lines += [f"**{q.remark}**", ""]
         lines += ["Your answer (1–10): ____", ""]
     for n, (_, text) in enumerate(OPEN_QUESTIONS, len(QUESTIONS) + 1):
-        lines += [f"## {n}. {text}", "", "&nbsp;", "", "&nbsp;", ""]
+        # a line of underscores reads as a line to write on, and renders as a rule
+        lines += [f"## {n}. {text}", "", "_" * 60, "", "_" * 60, "", "_" * 60, ""]
     lines.append(f"_{CLOSING}_")
     return "\n".join(lines) + "\n"
 
