@@ -333,7 +333,21 @@ SETTINGS = {
         lambda v: str(month(v)),
         lambda v: f"{v} ({MONTHS[int(v) - 1].capitalize()})",
     ),
+    "contextual-prompts": Setting(
+        "contextual-prompts",
+        "on: some days the prompt is built from your journal (a commitment coming due,"
+        " a session to prepare); off: catalog prompts only",
+        "on",
+        lambda v: _coach().parse_setting(v),
+        lambda v: v,
+    ),
 }
+
+
+def _coach():
+    from . import coach
+
+    return coach
 
 
 def _setting(key: str) -> Setting:
