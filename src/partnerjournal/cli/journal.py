@@ -539,15 +539,15 @@ def show(
     lines = _format_entry(r)
     if r.prompt_rule:
         from ..coach import RULES
+        from ..services import coach as scoach
 
         rule = RULES.get(r.prompt_rule)
+        about = scoach.describe(env.conn, r.prompt_record) if r.prompt_record else "-"
         lines.append(f"Prompt: {r.prompt_text or '(not kept)'}")
-        lines.append(f"From your journal: rule {r.prompt_rule}, about {r.prompt_record}")
+        lines.append(f"From your journal: rule {r.prompt_rule}, about {about}")
         if rule is not None:
-            from ..services.coach import from_rule
-
-            lines.append(f"Source: {from_rule(rule.id, '', '', None).source.label()}"
-                         f" · {rule.idea}")
+            source = scoach.from_rule(rule.id, "", "", None).source
+            lines.append(f"Source: {source.label()} · {rule.idea}")
     elif r.prompt_id:
         p = sp.catalog_with_custom(env.conn).prompt(r.prompt_id)
         if p is not None:

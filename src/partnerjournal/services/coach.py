@@ -262,3 +262,9 @@ def next_prompt(conn: sqlite3.Connection, day: dt.date, pick: DayPrompt) -> DayP
 
 def first_run(conn: sqlite3.Connection) -> bool:
     return not sc.has_reflections(conn)
+
+
+def describe(conn: sqlite3.Connection, record: str) -> str:
+    """A record ("kind:uid") in a few words, with its id; just the id when it is gone."""
+    found = sc.describe_record(conn, record)
+    return f"{found} ({record})" if found else record
