@@ -292,7 +292,7 @@ def trust_weakest(f: Facts) -> list[Candidate]:
         value, term = weakest(t)
         shown = term.replace("_", "-")
         raw = t.self_orientation if term == "self_orientation" else value
-        tail = " (lower is better)" if term == "self_orientation" else ""
+        tail = ", lower is better" if term == "self_orientation" else ""
         text = (f"In your trust check with {t.partner} on {t.date}, {shown} was the weakest "
                 f"term ({raw}/10{tail}). " + _TRUST_QUESTIONS[term].format(name=t.partner))
         out.append(Candidate("trust-weakest", f"trust_check:{t.uid}", text,

@@ -56,7 +56,8 @@ class DayPrompt:
     reason: str  # why it was chosen, for --explain
     rule: str | None = None
     record: str | None = None
-    about: str | None = None  # the record in a few words
+    about: str | None = None  # the record in a few words (--explain; not in the JSON,
+    # since a kept pick names its record from the journal as it is now)
     idea: str | None = None  # the source's idea a contextual prompt draws on
     custom: bool = False
     # how the choice fell today (kept earlier, overdue, why no contextual prompt): said
@@ -78,7 +79,6 @@ class DayPrompt:
             "kind": self.kind,
             "rule": self.rule,
             "record": self.record,
-            "about": self.about,
             "idea": self.idea,
             "why": [{"step": s, "why": w} for s, w in zip(self.steps, self.why)],
             "reason": self.reason,

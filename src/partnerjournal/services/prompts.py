@@ -82,14 +82,19 @@ def practice_counts(conn: sqlite3.Connection, day: dt.date, *, through: bool = F
 
 
 def balance_reason(counts: dict[int, int], prompt: Prompt) -> str:
-    """Why the phase balance picks a prompt, in words: the phase and step it favours."""
-    phase = prompt.phase
-    lo, hi = {"example": (1, 5), "teach": (6, 10), "evaluate": (11, 13)}[phase]
-    per_step = sum(counts.get(s, 0) for s in range(lo, hi + 1)) / (hi - lo + 1)
-    step = min(prompt.steps, key=lambda s: (counts.get(s, 0), s))
+    """Why the phase balance picks a prompt, in words: the phase and step of it that
+    the balance favoured (as :func:`choose_prompt` weighs them)."""
+    bounds = {"example": (1, 5), "teach": (6, 10), "evaluate": (11, 13)}
+
+    def per_step(phase: str) -> float:
+        lo, hi = bounds[phase]
+        return sum(counts.get(s, 0) for s in range(lo, hi + 1)) / (hi - lo + 1)
+
+    step = min(prompt.steps, key=lambda s: (per_step(phase_of(s)), counts.get(s, 0), s))
+    phase = phase_of(step)
     return (
-        f"the {phase} phase is practised least this quarter ({per_step:.1f} reflections per"
-        f" step before this day), and step {step} of it has {counts.get(step, 0)}"
+        f"the {phase} phase is practised least this quarter ({per_step(phase):.1f} reflections"
+        f" per step before this day), and step {step} of it has {counts.get(step, 0)}"
     )
 
 
