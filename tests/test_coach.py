@@ -498,3 +498,137 @@ def test_select_cadence_on_plain_candidates():
     assert coach.select([a], {"2026-11-21": ("context", "commitment-due")}, day)[0] is None
     assert coach.select([a], {"2026-11-20": ("context", "commitment-due")}, day)[0] == a
     assert coach.select([], {}, day)[0] is None
+
+
+# --- on a real terminal: the installed pj in a pseudo-terminal ---------------------------
+
+class Terminal:
+    """The installed ``pj`` running on a pseudo-terminal of a given width: what a
+    leader's shell gives it (stdin and stdout are terminals, questions are asked)."""
+
+    def __init__(self, args: list[str], env: dict, columns: int = 60):
+        import fcntl
+        import pty
+        import struct
+        import termios
+
+        pj_path = shutil.which("pj")
+        if pj_path is None:
+            pytest.fail("the installed 'pj' is not on PATH: pip install -e '.[test]'")
+        master, slave = pty.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, columns, 0, 0))
+        self.proc = subprocess.Popen([pj_path, *args], stdin=slave, stdout=slave, stderr=slave,
+                                     env=env, start_new_session=True)
+        os.close(slave)
+        self.master = master
+        self.seen = b""
+
+    def expect(self, text: str, timeout: float = 30) -> None:
+        import select
+        import time
+
+        deadline = time.monotonic() + timeout
+        while text.encode() not in self.seen:
+            ready, _, _ = select.select([self.master], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = b""
+            if ready:
+                try:
+                    chunk = os.read(self.master, 4096)
+                except OSError:  # the other side closed
+                    chunk = b""
+            if not chunk:
+                raise AssertionError(f"no {text!r} on the terminal; it showed {self.text!r}")
+            self.seen += chunk
+
+    def type(self, line: str) -> None:
+        os.write(self.master, line.encode() + b"\r")
+
+    def close(self) -> int:
+        code = self.proc.wait(timeout=30)
+        os.close(self.master)
+        return code
+
+    @property
+    def text(self) -> str:
+        return self.seen.decode("utf-8", "replace").replace("\r\n", "\n")
+
+
+@pytest.fixture
+def shell_env(db) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PARTNERJOURNAL_", "PJ_"))}
+    env.update(PARTNERJOURNAL_DB=str(db), PARTNERJOURNAL_TODAY=FIXED_TODAY, NO_COLOR="1",
+               TERM="dumb")
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    return env
+
+
+@pytest.mark.e2e
+def test_today_on_a_terminal_saves_the_contextual_reflection_and_asks_about_new_partners(
+        pj, shell_env):
+    partner(pj, "Ana")
+    ok(pj("reflect", "x", "--partner", "Ana", "--date", "yesterday"))
+    ok(pj("commitment", "add", "Ana", "Send the revised forecast for the northern plants",
+          "--due", shift(1)))
+    term = Terminal(["today"], shell_env, columns=60)
+    term.expect("Your reflection")
+    shown = term.text
+    term.type("Blocked an hour tomorrow morning for the forecast.")
+    term.type("")
+    term.expect("Steps it served")
+    term.type("")
+    term.expect("Partners involved")
+    term.type("Zoe")
+    term.expect("Box for Zoe")
+    term.type("teams")
+    term.expect("Relation with Zoe")
+    term.type("")  # Enter skips
+    term.expect("Tags")
+    term.type("")
+    term.expect("Share of today")
+    term.type("30")
+    term.expect("Saved reflection #2")
+    assert term.close() == 0, term.text
+
+    chosen = prompt_json(pj)
+    assert chosen["rule"] == "commitment-due"
+    # wrapped at word boundaries to the terminal's 60 columns: no line is longer and
+    # every word of the prompt and its source arrives whole
+    head = shown.split("Your reflection")[0]
+    assert all(len(line) <= 60 for line in head.splitlines()), head
+    words = set(head.split())
+    assert set(chosen["text"].split()) <= words
+    source = chosen["source"]
+    assert set(f"{source['author']}, {source['work']}".split()) <= words
+
+    entry = ok(pj("log", "--json")).json()[0]
+    assert entry["text"] == "Blocked an hour tomorrow morning for the forecast."
+    assert (entry["prompt_rule"], entry["prompt_record"], entry["prompt_text"]) == (
+        "commitment-due", chosen["record"], chosen["text"])
+    assert entry["partners"] == ["Zoe"] and entry["important_share"] == 30
+    zoe = next(p for p in ok(pj("partner", "list", "--json")).json() if p["name"] == "Zoe")
+    assert (zoe["box"], zoe["relation"]) == ("teams", None)
+
+
+@pytest.mark.e2e
+def test_partner_add_asks_on_a_terminal(pj, shell_env):
+    term = Terminal(["partner", "add", "Yan"], shell_env)
+    term.expect("Box (leadership, managers, teams, employees)")
+    term.type("bosses")
+    term.expect("try again")
+    term.type("Teams")
+    term.expect("Relation (direct, influential, guidance)")
+    term.type("guidance")
+    term.expect("Added partner Yan (teams · guidance)")
+    assert term.close() == 0, term.text
+    yan = ok(pj("partner", "list", "--json")).json()[0]
+    assert (yan["name"], yan["box"], yan["relation"]) == ("Yan", "teams", "guidance")
+
+
+@pytest.mark.e2e
+def test_partner_add_on_a_terminal_refuses_a_known_name_before_asking(pj, shell_env):
+    partner(pj, "Yan")
+    term = Terminal(["partner", "add", "yan"], shell_env)
+    term.expect("already a partner")
+    assert term.close() == 1
+    assert "Box" not in term.text
