@@ -185,8 +185,12 @@ def test_config_get_and_list(pj):
         "key": "fiscal-year-start", "value": "1", "default": True}
     assert "= 1 (January) (default)" in pj("config", "list").stdout
     pj("config", "set", "fiscal-year-start", "October")
-    (row,) = pj("config", "list", "--json").json()
+    rows = {row["key"]: row for row in pj("config", "list", "--json").json()}
+    assert list(rows) == ["fiscal-year-start", "contextual-prompts"]
+    row = rows["fiscal-year-start"]
     assert (row["key"], row["value"], row["default"]) == ("fiscal-year-start", "10", False)
+    row = rows["contextual-prompts"]
+    assert (row["value"], row["default"]) == ("on", True)
 
 
 @pytest.mark.parametrize(
