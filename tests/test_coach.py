@@ -632,3 +632,16 @@ def test_partner_add_on_a_terminal_refuses_a_known_name_before_asking(pj, shell_
     term.expect("already a partner")
     assert term.close() == 1
     assert "Box" not in term.text
+
+
+def test_the_readmes_explain_example_is_what_pj_prints(pj, tmp_path):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")
+    block = readme.split("$ pj prompt --explain\n", 1)[1].split("```", 1)[0]
+    demo = tmp_path / "demo.sqlite"
+    ok(pj("demo", "--db", demo, env=on("2026-10-02")))
+    shown = ok(pj("--db", demo, "prompt", "--explain", env=on("2026-10-02"))).stdout
+    uid = re.compile(r"[0-9a-f]{32}")
+    assert uid.sub("UID", shown) == uid.sub("UID", block)

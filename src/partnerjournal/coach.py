@@ -144,6 +144,8 @@ class Rule:
 def quote(text: str, limit: int = QUOTE_MAX) -> str:
     """The first line of ``text``, shortened at a word boundary, in quotation marks."""
     line = " ".join(text.strip().split("\n", 1)[0].split())
+    if line.endswith(".") and not line.endswith(".."):
+        line = line[:-1]  # the sentence around the quote has its own full stop
     if len(line) > limit:
         line = line[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:.") + "…"
     return f"“{line}”"
