@@ -442,7 +442,7 @@ RULES: dict[str, Rule] = {r.id: r for r in (
           " types deliberately",),
          box_quiet),
     Rule("partner-quiet", "a partner not named in a reflection for 45 days", "hitt",
-         "strengthen the relationships around you as your skills grow", (2,),
+         "deepen your working relationships as your own abilities develop", (2,),
          ("planning one thing to do together strengthens a relationship that has gone"
           " quiet",),
          partner_quiet),

@@ -139,17 +139,16 @@ def today(
         header += f" · you already wrote today ({ids})"
         if answered:
             header += "; here is another prompt"
-    say(header)
-    emit_lines(_wrapped(_prompt_block(prompt, catalog)))
+    screen = [header, *_prompt_block(prompt, catalog)]
     if first:
-        emit_lines(_wrapped(["", *FIRST_RUN]))
+        screen += ["", *FIRST_RUN]
     recalled = sr.on_this_day(conn, env.today)
     if recalled is not None:
         line = recalled.text.splitlines()[0] if recalled.text else ""
         if len(line) > 90:
             line = line[:87] + "..."
-        say(f"On this day, {recalled.date}: {line} (#{recalled.id})")
-    say("")
+        screen.append(f"On this day, {recalled.date}: {line} (#{recalled.id})")
+    emit_lines(_wrapped([*screen, ""]))
 
     details: dict[str, dict] = {}
     if editor:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from .. import coach
 from ..catalog import Source, load_catalog, phase_of
-from ..errors import UsageError
+from ..errors import JournalError, UsageError
 from ..store import coach as sc
 from ..store import journal as sj
 from ..store import transaction
@@ -220,7 +220,7 @@ def day_prompt(conn: sqlite3.Connection, day: dt.date, *, today: dt.date, now: s
         try:
             with transaction(conn):
                 keep(conn, day, pick, now)
-        except sqlite3.OperationalError:
+        except (sqlite3.OperationalError, JournalError):
             pass  # read-only or busy: the prompt is still shown, just not kept
     return pick
 
