@@ -383,7 +383,8 @@ def test_prompt_json_keeps_the_old_keys_and_adds_the_coachs(pj):
     for key in ("id", "text", "steps", "phase", "source", "custom",
                 "kind", "rule", "record", "why", "reason"):
         assert key in chosen
-    assert set(chosen["source"]) == {"author", "work"}
+    assert {"author", "work"} <= set(chosen["source"])
+    assert [w["step"] for w in chosen["why"]] == chosen["steps"]
 
 
 # --- reflections written to a contextual prompt ----------------------------------------

@@ -74,13 +74,16 @@ class DayPrompt:
             "text": self.text,
             "steps": list(self.steps),
             "phase": self.phase,
-            "source": {"author": self.source.author, "work": self.source.work},
+            "source": {"key": self.source.key, "author": self.source.author,
+                       "work": self.source.work},
             "custom": self.custom,
             "kind": self.kind,
             "rule": self.rule,
             "record": self.record,
             "idea": self.idea,
-            "why": [{"step": s, "why": w} for s, w in zip(self.steps, self.why)],
+            # one entry per claimed step, as 'pj prompts --json' gives them
+            "why": [{"step": s, "why": self.why[i] if i < len(self.why) else None}
+                    for i, s in enumerate(self.steps)],
             "reason": self.reason,
         }
 
