@@ -217,15 +217,15 @@ def _ask_new_partners(conn, partners: list[str] | None) -> dict[str, dict]:
         if name in details or find_partner(conn, name) is not None:
             continue
         typer.echo(f"{name} is a new partner.")
-        box = _ask_choice(f"  Box for {name} (leadership, managers, teams, employees;"
+        box = ask_choice(f"  Box for {name} (leadership, managers, teams, employees;"
                           " Enter skips)", ps.box)
-        relation = _ask_choice(f"  Relation with {name} (direct, influential, guidance;"
+        relation = ask_choice(f"  Relation with {name} (direct, influential, guidance;"
                                " Enter skips)", ps.relation)
         details[name] = {"box": box, "relation": relation}
     return details
 
 
-def _ask_choice(question: str, check, *, required: bool = False) -> str | None:
+def ask_choice(question: str, check, *, required: bool = False) -> str | None:
     """Ask until the answer passes ``check`` (or is empty, when not required)."""
     from ..errors import UsageError
 
@@ -545,8 +545,7 @@ def show(
         lines.append(f"Prompt: {r.prompt_text or '(not kept)'}")
         lines.append(f"From your journal: rule {r.prompt_rule}, about {about}")
         if rule is not None:
-            source = scoach.from_rule(rule.id, "", "", None).source
-            lines.append(f"Source: {source.label()} · {rule.idea}")
+            lines.append(f"Source: {scoach.rule_source(rule.id).label()} · {rule.idea}")
     elif r.prompt_id:
         p = sp.catalog_with_custom(env.conn).prompt(r.prompt_id)
         if p is not None:

@@ -87,16 +87,16 @@ def partner_add(
         raise UsageError(f"missing {', '.join(missing)}: give them when not on a terminal,"
                          " e.g. --box managers --relation direct")
     if missing:
-        from .journal import _ask_choice
+        from .journal import ask_choice
 
         box = ps.box(box)
         relation = ps.relation(relation)
         ps.require_new(env.conn, name)  # before the questions, not after them
         if box is None:
-            box = _ask_choice("Box (leadership, managers, teams, employees)", ps.box,
+            box = ask_choice("Box (leadership, managers, teams, employees)", ps.box,
                               required=True)
         if relation is None:
-            relation = _ask_choice("Relation (direct, influential, guidance)", ps.relation,
+            relation = ask_choice("Relation (direct, influential, guidance)", ps.relation,
                                    required=True)
     p = ps.add_partner(env.conn, name, box_=box, relation_=relation, note_=note_, now=env.now())
     say(f"Added partner {p.name} ({p.box} · {p.relation})")

@@ -12,6 +12,7 @@ from ..catalog import Source, load_catalog, phase_of
 from ..errors import JournalError, UsageError
 from ..store import coach as sc
 from ..store import journal as sj
+from ..store import partnerships as spr
 from ..store import transaction
 from ..store.evaluations import get_evaluation
 from . import prompts as sp
@@ -92,6 +93,11 @@ def _source(key: str) -> Source:
     return load_catalog().sources.get(key) or _FALLBACK_SOURCES[key]
 
 
+def rule_source(rule_id: str) -> Source:
+    """The source a rule draws on (author and work)."""
+    return _source(coach.RULES[rule_id].source)
+
+
 def from_catalog(prompt, reason: str, note: str = "") -> DayPrompt:
     why = tuple(getattr(prompt, "why", ()) or ())
     return DayPrompt("catalog", prompt.id, prompt.text, tuple(prompt.steps), why,
@@ -114,8 +120,6 @@ def gather(conn: sqlite3.Connection, day: dt.date) -> coach.Facts:
     iso = day.isoformat()
     facts = coach.Facts(day=day, quarter=str(q), quarter_start=q.start, quarter_end=q.end)
     facts.partners = sc.active_partners(conn)
-    from ..store import partnerships as spr
-
     facts.met = spr.partners_met_between(conn, q.start.isoformat(), iso)
     for p in facts.partners:
         if p.id not in facts.met:
