@@ -69,6 +69,10 @@ class Op:
 
 OPERATIONS: list[Op] = [
     Op("add", "add one entry", ("reflect", "{entry}"), ("{entry}",), kind="add", output=False),
+    # on a fresh copy each run, so the day's prompt is chosen (contextual rules and all)
+    # rather than read back from the pick kept by the run before
+    Op("prompt", "today's prompt, explained", ("prompt", "--explain"), kind="add"),
+    Op("today", "today's prompt and a reflection", ("today", "--text", "{entry}"), kind="add"),
     Op("last10", "last 10 entries", ("log", "-n", "10"), ("-n", "10")),
     Op("tag", "tag filter", ("log", "--tag", "{tag}"), ("@{tag}",)),
     Op("quarter", "one quarter's range", ("log", "--from", "{q_from}", "--until", "{q_until}"),

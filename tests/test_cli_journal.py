@@ -217,12 +217,19 @@ def test_prompt_changes_with_the_day(pj):
     assert len(texts) > 1
 
 
-def test_prompt_does_not_write(pj, db):
+def test_prompt_keeps_only_todays_pick(pj, db):
     reflect(pj, "x")
     before = snapshot(db)
-    ok(pj("prompt"))
+    ok(pj("prompt", "--date", "yesterday"))
+    ok(pj("prompt", "--date", "tomorrow"))
     ok(pj("prompt", "--step", "4", "--json"))
-    assert snapshot(db) == before
+    assert snapshot(db) == before  # other days and filtered views write nothing
+    shown = ok(pj("prompt", "--json")).json()
+    after = snapshot(db)
+    kept = after.pop("coach_days")
+    assert len(kept) == 1 and shown["id"] in kept[0] and FIXED_TODAY in kept[0]
+    before.pop("coach_days")
+    assert after == before  # today's pick is kept in coach_days, nothing else changes
 
 
 @pytest.mark.parametrize("step", [1, 6, 12, 13])

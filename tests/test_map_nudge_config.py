@@ -186,8 +186,11 @@ def test_config_get_and_list(pj):
     assert "= 1 (January) (default)" in pj("config", "list").stdout
     pj("config", "set", "fiscal-year-start", "October")
     rows = {row["key"]: row for row in pj("config", "list", "--json").json()}
+    assert list(rows) == ["fiscal-year-start", "your-name", "contextual-prompts"]
     row = rows["fiscal-year-start"]
     assert (row["key"], row["value"], row["default"]) == ("fiscal-year-start", "10", False)
+    row = rows["contextual-prompts"]
+    assert (row["value"], row["default"]) == ("on", True)
     assert rows["your-name"]["value"] == "" and rows["your-name"]["default"] is True
 
 

@@ -264,6 +264,8 @@ def _facts(kind, rec: dict, names: _Names) -> list[str]:
     if kind.name == "reflections":
         if rec.get("prompt_id"):
             facts.append(("Prompt", names.prompt(rec["prompt_id"])))
+        elif rec.get("prompt_text"):  # a contextual prompt: its text as it was shown
+            facts.append(("Prompt", " ".join(rec["prompt_text"].split())))
     for item in kind.layout():
         name = item.name
         value = rec.get(name)

@@ -27,6 +27,10 @@ class Reflection:
     steps: list[int] = field(default_factory=list)
     partners: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    # written to a contextual prompt: the rule, the record ("kind:uid") and the text shown
+    prompt_rule: str | None = None
+    prompt_record: str | None = None
+    prompt_text: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -41,6 +45,9 @@ class Reflection:
             "tags": self.tags,
             "prompt_id": self.prompt_id,
             "important_share": self.important_share,
+            "prompt_rule": self.prompt_rule,
+            "prompt_record": self.prompt_record,
+            "prompt_text": self.prompt_text,
         }
 
 

@@ -13,6 +13,7 @@ from collections import defaultdict
 from pydantic import BaseModel, Field
 
 from .catalog import Catalog
+from .coach import adjustment_acted_on
 from .models import BOXES
 from .progress import DayCount, PhaseTotal, ProgressInputs, ProgressReport, StepProgress, build_progress
 from .quarters import Quarter
@@ -435,7 +436,7 @@ def _previous_adjustments(
         )
         changes = [by_step[s].rating_change for s in steps if by_step[s].rating_change is not None]
         change = sum(changes) if changes else None
-        acted = None if not steps else (since > 0 or (change is not None and change > 0))
+        acted = adjustment_acted_on(steps, since, change)
         out.append(
             AdjustmentReview(
                 text=a["text"], steps=steps, reflections_since=since,

@@ -42,11 +42,63 @@ def _announce_created(names: list[str]) -> None:
 
 def _prompt_block(prompt, catalog) -> list[str]:
     steps = ", ".join(f"{n} {catalog.step(n).title}" for n in prompt.steps)
+    source = prompt.source.label()
+    if getattr(prompt, "kind", "catalog") == "context":
+        source += f" · {prompt.idea}"
     return [
         prompt.text,
         f"  step {steps}" if len(prompt.steps) == 1 else f"  steps {steps}",
-        f"  source: {prompt.source.label()}  [{prompt.id}]",
+        f"  source: {source}  [{prompt.id}]",
     ]
+
+
+def _explain_block(prompt, catalog) -> list[str]:
+    """Why the day's prompt was chosen, and why each claimed step is claimed."""
+    lines = ["", "Why this prompt:", f"  {prompt.reason[0].upper()}{prompt.reason[1:]}."]
+    if prompt.kind == "context":
+        about = prompt.about or "a record no longer in the journal"
+        lines.append(f"  About: {about} ({prompt.record}).")
+    if prompt.note:
+        lines.append(f"  {prompt.note[0].upper()}{prompt.note[1:]}.")
+    lines.append("Steps it claims:")
+    why = getattr(prompt, "why", ()) or ()
+    for i, n in enumerate(prompt.steps):
+        reason = why[i] if i < len(why) else "no reason recorded in the catalog"
+        lines.append(f"  {n} {catalog.step(n).title}: {reason}")
+    return lines
+
+
+def _wrapped(lines: list[str]) -> list[str]:
+    """Lines wrapped at word boundaries to the terminal's width.
+
+    Printed as they are, a long prompt is folded by the terminal itself at the last
+    column, mid-word. Off a terminal lines are left whole for scripts and pipes.
+    """
+    if not sys.stdout.isatty():
+        return lines
+    import shutil
+    import textwrap
+
+    width = max(shutil.get_terminal_size().columns - 1, 20)
+    out: list[str] = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip(" ")))
+        out += textwrap.wrap(line, width, subsequent_indent=indent + "  " if indent else "",
+                             break_long_words=False, break_on_hyphens=False) or [""]
+    return out
+
+
+NoContext = Annotated[
+    bool,
+    typer.Option("--no-context", help="Only catalog prompts, none built from your journal "
+                 "(to turn them off for good: pj config set contextual-prompts off)."),
+]
+
+FIRST_RUN = [
+    "First entry. The loop: set the example yourself (steps 1-5), teach others (6-10),"
+    " and each quarter evaluate and adjust (11-13); a prompt a day, two minutes each.",
+    "To see a quarter of a journal in use first, run: pj demo",
+]
 
 
 def today(
@@ -57,32 +109,48 @@ def today(
     partners: opt.Partners = None,
     tags: opt.Tags = None,
     important_share: opt.Share = None,
+    no_context: NoContext = False,
 ) -> None:
     """Today's prompt and your two-minute reflection on it.
 
     On a terminal it asks for the reflection, the steps it served (the prompt's by
-    default), the partners involved, tags and the share of your day that went to
-    important-but-not-urgent work. Piped text is saved with the options given.
+    default), the partners involved (a new one is asked for a box and relation), tags
+    and the share of your day that went to important-but-not-urgent work. Piped text
+    is saved with the options given. Some days the prompt is built from your journal:
+    a commitment coming due, a session to prepare (see pj prompt --explain).
     """
+    from ..services import coach as scoach
     from ..services import prompts as sp
     from ..services import reflections as sr
 
     env = opt.env_of(ctx)
     conn = env.conn
-    prompt = sp.prompt_for_day(conn, env.today)
+    context = not no_context and scoach.enabled(conn)
+    pick = scoach.choose(conn, env.today, context=context)
+    first = scoach.first_run(conn)
+    written, answered = scoach.answered_today(conn, env.today, pick)
+    prompt = scoach.next_prompt(conn, env.today, pick) if answered else pick
     catalog = sp.catalog_with_custom(conn)
     interactive = env.stdin_is_terminal and text is None and not editor
 
-    say(f"Today's prompt · {env.today.isoformat()}")
-    emit_lines(_prompt_block(prompt, catalog))
+    header = f"Today's prompt · {env.today.isoformat()}"
+    if written:
+        ids = ", ".join(f"#{i}" for i in written)
+        header += f" · you already wrote today ({ids})"
+        if answered:
+            header += "; here is another prompt"
+    screen = [header, *_prompt_block(prompt, catalog)]
+    if first:
+        screen += ["", *FIRST_RUN]
     recalled = sr.on_this_day(conn, env.today)
     if recalled is not None:
-        first = recalled.text.splitlines()[0] if recalled.text else ""
-        if len(first) > 90:
-            first = first[:87] + "..."
-        say(f"On this day, {recalled.date}: {first} (#{recalled.id})")
-    say("")
+        line = recalled.text.splitlines()[0] if recalled.text else ""
+        if len(line) > 90:
+            line = line[:87] + "..."
+        screen.append(f"On this day, {recalled.date}: {line} (#{recalled.id})")
+    emit_lines(_wrapped([*screen, ""]))
 
+    details: dict[str, dict] = {}
     if editor:
         from .editor import edit_text
 
@@ -107,6 +175,7 @@ def today(
         if partners is None:
             answer = typer.prompt("Partners involved (comma-separated)", default="", show_default=False)
             partners = [answer] if answer.strip() else []
+        details = _ask_new_partners(conn, partners)
         if tags is None:
             answer = typer.prompt("Tags (optional)", default="", show_default=False)
             tags = [t for t in answer.replace(",", " ").split()]
@@ -126,11 +195,50 @@ def today(
         steps=steps or list(prompt.steps),
         partners=partners,
         tags=tags,
-        prompt_id=prompt.id,
+        prompt_id=prompt.id if prompt.kind == "catalog" else None,
         important_share=important_share,
+        context=prompt if prompt.kind == "context" else None,
+        keep=None if no_context else pick,
+        partner_details=details,
     )
-    _announce_created(saved.created_partners)
+    _announce_created([n for n in saved.created_partners if not details.get(n)])
     say(_saved_line(saved))
+
+
+def _ask_new_partners(conn, partners: list[str] | None) -> dict[str, dict]:
+    """Ask a box and a relation for each partner the journal does not know yet (Enter
+    skips either)."""
+    from ..services import partnerships as ps
+    from ..services import validate
+    from ..store.journal import find_partner
+
+    details: dict[str, dict] = {}
+    for name in validate.names(partners):
+        if name in details or find_partner(conn, name) is not None:
+            continue
+        typer.echo(f"{name} is a new partner.")
+        box = ask_choice(f"  Box for {name} (leadership, managers, teams, employees;"
+                          " Enter skips)", ps.box)
+        relation = ask_choice(f"  Relation with {name} (direct, influential, guidance;"
+                               " Enter skips)", ps.relation)
+        details[name] = {"box": box, "relation": relation}
+    return details
+
+
+def ask_choice(question: str, check, *, required: bool = False) -> str | None:
+    """Ask until the answer passes ``check`` (or is empty, when not required)."""
+    from ..errors import UsageError
+
+    while True:
+        answer = typer.prompt(question, default="", show_default=False).strip()
+        if not answer and not required:
+            return None
+        try:
+            if answer:
+                return check(answer)
+            raise UsageError("an answer is needed here")
+        except UsageError as exc:
+            typer.echo(f"{exc}; try again.", err=True)
 
 
 def _ask_text() -> str:
@@ -178,7 +286,8 @@ def reflect(
     partners: opt.Partners = None,
     tags: opt.Tags = None,
     prompt_id: Annotated[
-        Optional[str], typer.Option("--prompt", help="The prompt it answers (see 'pj prompts').",
+        Optional[str], typer.Option("--prompt", help="The prompt it answers: an id from 'pj prompts', or the"
+                                    " day's coach:RULE id shown by 'pj prompt'.",
                                     metavar="ID")
     ] = None,
     important_share: opt.Share = None,
@@ -198,6 +307,13 @@ def reflect(
     elif text is None:
         raise UsageError("give the reflection as an argument, or '-' to read it from standard input")
     day = parse_date(date, what="--date", base=env.today) if date else env.today
+    context = None
+    if prompt_id:
+        from ..services import coach as scoach
+
+        context = scoach.resolve(env.conn, prompt_id.strip(), day)
+        if context is not None:
+            prompt_id = None
     saved = sr.add_reflection(
         env.conn,
         text=text,
@@ -209,6 +325,7 @@ def reflect(
         tags=tags,
         prompt_id=prompt_id,
         important_share=important_share,
+        context=context,
     )
     _announce_created(saved.created_partners)
     say(str(saved.id))
@@ -219,19 +336,42 @@ def prompt(
     step: Annotated[Optional[int], typer.Option("--step", "-s", help="Only prompts for this step.", metavar="N")] = None,
     source: Annotated[Optional[str], typer.Option("--source", help="Only prompts from this source (author or work).", metavar="NAME")] = None,
     date: opt.DateOpt = None,
+    explain: Annotated[bool, typer.Option("--explain", help="Say why this prompt was chosen and why it claims each step.")] = False,
+    no_context: NoContext = False,
     as_json: opt.Json = False,
 ) -> None:
-    """Show the prompt for a day (today by default) without writing anything."""
+    """Show the prompt for a day (today by default).
+
+    Some days it is built from your journal (a commitment coming due, a session to
+    prepare, last quarter's adjustment...); otherwise it comes from the catalog,
+    favouring the phase you practised least this quarter. Today's prompt is kept so it
+    stays the same all day; other days are only shown.
+
+    Example: pj prompt --explain
+    """
     from ..dates import parse_date
+    from ..services import coach as scoach
     from ..services import prompts as sp
 
     env = opt.env_of(ctx)
+    conn = env.conn
     day = parse_date(date, what="--date", base=env.today) if date else env.today
-    chosen = sp.prompt_for_day(env.conn, day, step, source)
+    if step is not None or source is not None:
+        chosen_prompt, balance = sp.catalog_pick(conn, day, step, source)
+        chosen = scoach.from_catalog(chosen_prompt, scoach.BALANCE + balance,
+                                     "only the prompts matching --step/--source were considered")
+    else:
+        context = not no_context and scoach.enabled(conn)
+        chosen = scoach.day_prompt(conn, day, today=env.today, now=env.now(),
+                                   context=context, keep_it=not no_context)
     if as_json:
         emit_json(chosen.as_json())
         return
-    emit_lines(_prompt_block(chosen, sp.catalog_with_custom(env.conn)))
+    catalog = sp.catalog_with_custom(conn)
+    lines = _prompt_block(chosen, catalog)
+    if explain:
+        lines += _explain_block(chosen, catalog)
+    emit_lines(_wrapped(lines))
 
 
 prompts_app = typer.Typer(help="The catalog of prompts, and your own.", rich_markup_mode=None)
@@ -396,7 +536,17 @@ def show(
         emit_json(r.as_json())
         return
     lines = _format_entry(r)
-    if r.prompt_id:
+    if r.prompt_rule:
+        from ..coach import RULES
+        from ..services import coach as scoach
+
+        rule = RULES.get(r.prompt_rule)
+        about = scoach.describe(env.conn, r.prompt_record) if r.prompt_record else "-"
+        lines.append(f"Prompt: {r.prompt_text or '(not kept)'}")
+        lines.append(f"From your journal: rule {r.prompt_rule}, about {about}")
+        if rule is not None:
+            lines.append(f"Source: {scoach.rule_source(rule.id).label()} · {rule.idea}")
+    elif r.prompt_id:
         p = sp.catalog_with_custom(env.conn).prompt(r.prompt_id)
         if p is not None:
             lines += [f"Prompt: {p.text}", f"Source: {p.source.label()}"]

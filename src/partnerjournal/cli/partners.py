@@ -74,13 +74,30 @@ def partner_add(
     note_: Annotated[Optional[str], typer.Option("--note", help="Anything worth remembering about them.", metavar="TEXT")] = None,
 ) -> None:
     """Add a partnership: who, which box they sit in and how you work together.
+    Without --box or --relation it asks for them on a terminal.
 
     Example: pj partner add "Maria Lopez" --box managers --relation direct
     """
+    from ..errors import UsageError
     from ..services import partnerships as ps
 
-    _require(box=box, relation=relation)
     env = opt.env_of(ctx)
+    missing = [flag for flag, value in (("--box", box), ("--relation", relation)) if value is None]
+    if missing and not env.stdin_is_terminal:
+        raise UsageError(f"missing {', '.join(missing)}: give them when not on a terminal,"
+                         " e.g. --box managers --relation direct")
+    if missing:
+        from .journal import ask_choice
+
+        box = ps.box(box)
+        relation = ps.relation(relation)
+        ps.require_new(env.conn, name)  # before the questions, not after them
+        if box is None:
+            box = ask_choice("Box (leadership, managers, teams, employees)", ps.box,
+                              required=True)
+        if relation is None:
+            relation = ask_choice("Relation (direct, influential, guidance)", ps.relation,
+                                   required=True)
     p = ps.add_partner(env.conn, name, box_=box, relation_=relation, note_=note_, now=env.now())
     say(f"Added partner {p.name} ({p.box} · {p.relation})")
 

@@ -87,18 +87,24 @@ def _existing(conn: sqlite3.Connection, name: str) -> Partner:
 
 # --- partners -------------------------------------------------------------------------
 
-def add_partner(
-    conn: sqlite3.Connection, name: str, *, box_: str | None, relation_: str | None,
-    note_: str | None, now: str,
-) -> Partner:
+def require_new(conn: sqlite3.Connection, name: str) -> str:
+    """The cleaned name, or a Conflict when a partner already has it."""
     cleaned = validate.name(name)
-    fields = {"box": box(box_), "relation": relation(relation_), "note": note(note_)}
     existing = sp.get_partner(conn, cleaned)
     if existing is not None:
         raise Conflict(
             f"{existing.name} is already a partner: change them with pj partner edit"
             f" \"{existing.name}\""
         )
+    return cleaned
+
+
+def add_partner(
+    conn: sqlite3.Connection, name: str, *, box_: str | None, relation_: str | None,
+    note_: str | None, now: str,
+) -> Partner:
+    fields = {"box": box(box_), "relation": relation(relation_), "note": note(note_)}
+    cleaned = require_new(conn, name)
     with transaction(conn):
         sj.insert_partner(conn, cleaned, now, **fields)
     return sp.get_partner(conn, cleaned)
@@ -357,7 +363,21 @@ SETTINGS = {
         _leader_name,
         lambda v: v or "(not set)",
     ),
+    "contextual-prompts": Setting(
+        "contextual-prompts",
+        "on: some days the prompt is built from your journal (a commitment coming due,"
+        " a session to prepare); off: catalog prompts only",
+        "on",
+        lambda v: _coach().parse_setting(v),
+        lambda v: v,
+    ),
 }
+
+
+def _coach():
+    from . import coach
+
+    return coach
 
 
 def _setting(key: str) -> Setting:

@@ -73,21 +73,59 @@ def choose_prompt(
     return candidates[seed % len(candidates)]
 
 
+def practice_counts(conn: sqlite3.Connection, day: dt.date, *, through: bool = False) -> dict[int, int]:
+    """Step tags this quarter before ``day`` (or through it): what the phase balance
+    reads."""
+    quarter = jq.current(conn, day)
+    end = day if through else day - dt.timedelta(days=1)
+    return sj.step_counts(conn, quarter.start.isoformat(), end.isoformat())
+
+
+def balance_reason(counts: dict[int, int], prompt: Prompt) -> str:
+    """Why the phase balance picks a prompt, in words: the phase and step of it that
+    the balance favoured (as :func:`choose_prompt` weighs them)."""
+    bounds = {"example": (1, 5), "teach": (6, 10), "evaluate": (11, 13)}
+
+    def per_step(phase: str) -> float:
+        lo, hi = bounds[phase]
+        return sum(counts.get(s, 0) for s in range(lo, hi + 1)) / (hi - lo + 1)
+
+    step = min(prompt.steps, key=lambda s: (per_step(phase_of(s)), counts.get(s, 0), s))
+    phase = phase_of(step)
+    return (
+        f"the {phase} phase is practised least this quarter ({per_step(phase):.1f} reflections"
+        f" per step before this day), and step {step} of it has {counts.get(step, 0)}"
+    )
+
+
+def catalog_pick(
+    conn: sqlite3.Connection,
+    day: dt.date,
+    step: int | None = None,
+    source: str | None = None,
+    exclude: set[str] | frozenset[str] = frozenset(),
+) -> tuple[Prompt, str]:
+    """The catalog's prompt for ``day`` and why the phase balance chose it. Prompts in
+    ``exclude`` (already answered that day) are passed over, and that day's practice
+    then counts too."""
+    catalog = catalog_with_custom(conn)
+    prompts = [p for p in filter_prompts(catalog, step, source) if p.id not in exclude]
+    counts = practice_counts(conn, day, through=bool(exclude))
+    recent = sj.prompt_ids_since(conn, (day - dt.timedelta(days=RECENT_DAYS)).isoformat())
+    if not exclude:
+        recent -= sj.prompt_ids_since(conn, day.isoformat())  # today's use keeps it stable
+    chosen = choose_prompt(prompts or filter_prompts(catalog, step, source), day, counts, recent)
+    return chosen, balance_reason(counts, chosen)
+
+
 def prompt_for_day(
     conn: sqlite3.Connection,
     day: dt.date,
     step: int | None = None,
     source: str | None = None,
 ) -> Prompt:
-    """The prompt for ``day``, adapted to this quarter's practice so far."""
-    catalog = catalog_with_custom(conn)
-    prompts = filter_prompts(catalog, step, source)
-    quarter = jq.current(conn, day)
-    before = (day - dt.timedelta(days=1)).isoformat()
-    counts = sj.step_counts(conn, quarter.start.isoformat(), before)
-    recent = sj.prompt_ids_since(conn, (day - dt.timedelta(days=RECENT_DAYS)).isoformat())
-    recent -= sj.prompt_ids_since(conn, day.isoformat())  # today's use keeps it stable
-    return choose_prompt(prompts, day, counts, recent)
+    """The catalog prompt for ``day``, adapted to this quarter's practice so far."""
+    return catalog_pick(conn, day, step, source)[0]
 
 
 def get_prompt(conn: sqlite3.Connection, prompt_id: str) -> Prompt:

@@ -36,10 +36,16 @@ def add_reflection(
     tags: list[str] | None = None,
     prompt_id: str | None = None,
     important_share: int | None = None,
+    context=None,
+    keep=None,
+    partner_details: dict[str, dict] | None = None,
 ) -> Saved:
     """Validate and save one reflection in one transaction.
 
-    Without ``steps``, a reflection on a prompt serves the prompt's steps.
+    Without ``steps``, a reflection on a prompt serves the prompt's steps. ``context``
+    is the contextual prompt it answers (``services.coach.DayPrompt``): its rule, record
+    and text are kept with it. ``keep`` is the day's prompt to record for the day in
+    the same transaction; ``partner_details`` gives new partners their box and relation.
     """
     text = validate.text(text)
     steps = validate.steps(steps)
@@ -48,11 +54,18 @@ def add_reflection(
     share = validate.share(important_share)
     if day > today:
         raise UsageError(f"{day} is in the future: reflect on today or an earlier day")
-    if prompt_id:
+    if context is not None:
+        prompt_id = None
+        steps = steps or list(context.steps)
+    elif prompt_id:
         prompt = get_prompt(conn, prompt_id)
         steps = steps or list(prompt.steps)
     with transaction(conn):
-        partner_ids, created = sj.ensure_partners(conn, names, now)
+        if keep is not None:
+            from .coach import keep as keep_day
+
+            keep_day(conn, today, keep, now)
+        partner_ids, created = sj.ensure_partners(conn, names, now, partner_details)
         rid = sj.insert_reflection(
             conn,
             date=day.isoformat(),
@@ -63,6 +76,9 @@ def add_reflection(
             tags=tag_list,
             prompt_id=prompt_id,
             important_share=share,
+            prompt_rule=context.rule if context is not None else None,
+            prompt_record=context.record if context is not None else None,
+            prompt_text=context.text if context is not None else None,
         )
     quarter = jq.current(conn, today)
     return Saved(

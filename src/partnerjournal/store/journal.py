@@ -72,9 +72,11 @@ def insert_partner(
 
 
 def ensure_partners(
-    conn: sqlite3.Connection, names: Iterable[str], now: str
+    conn: sqlite3.Connection, names: Iterable[str], now: str,
+    details: dict[str, dict] | None = None,
 ) -> tuple[list[int], list[str]]:
-    """Ids for ``names``, creating unknown partners. Returns (ids, names created)."""
+    """Ids for ``names``, creating unknown partners (with their ``details``, e.g. box
+    and relation, keyed by name). Returns (ids, names created)."""
     ids: list[int] = []
     created: list[str] = []
     for name in names:
@@ -84,7 +86,8 @@ def ensure_partners(
         if row:
             pid = row[0]
         else:
-            pid = insert_partner(conn, name, now)
+            extra = {k: v for k, v in ((details or {}).get(name) or {}).items() if v}
+            pid = insert_partner(conn, name, now, **extra)
             created.append(name)
         if pid not in ids:
             ids.append(pid)
@@ -95,7 +98,7 @@ def ensure_partners(
 
 _SELECT_REFLECTION = """
 SELECT r.id, r.uid, r.date, r.text, r.prompt_id, r.important_share, r.created_at,
-       r.updated_at,
+       r.updated_at, r.prompt_rule, r.prompt_record, r.prompt_text,
        (SELECT group_concat(step) FROM (SELECT step FROM reflection_steps
             WHERE reflection_id = r.id ORDER BY step)) AS steps,
        (SELECT json_group_array(name) FROM (SELECT p.name FROM reflection_partners rp
@@ -120,6 +123,9 @@ def _row_to_reflection(row: sqlite3.Row) -> Reflection:
         steps=[int(s) for s in row["steps"].split(",")] if row["steps"] else [],
         partners=json.loads(row["partners"]) if row["partners"] else [],
         tags=json.loads(row["tags"]) if row["tags"] else [],
+        prompt_rule=row["prompt_rule"],
+        prompt_record=row["prompt_record"],
+        prompt_text=row["prompt_text"],
     )
 
 
@@ -136,12 +142,16 @@ def insert_reflection(
     important_share: int | None = None,
     uid: str | None = None,
     updated_at: str | None = None,
+    prompt_rule: str | None = None,
+    prompt_record: str | None = None,
+    prompt_text: str | None = None,
 ) -> int:
     cur = conn.execute(
         "INSERT INTO reflections (uid, date, text, prompt_id, important_share, created_at,"
-        " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " updated_at, prompt_rule, prompt_record, prompt_text)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (uid or new_uid(), date, text, prompt_id, important_share, created_at,
-         updated_at or created_at),
+         updated_at or created_at, prompt_rule, prompt_record, prompt_text),
     )
     rid = cur.lastrowid
     set_reflection_links(conn, rid, steps, partner_ids, tags)
