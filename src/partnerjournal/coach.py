@@ -34,6 +34,8 @@ SHARE_DROP = 10  # percentage points the important share must fall, week on week
 SHARE_MIN_DAYS = 2  # values needed in each of the two weeks compared
 ANSWERED_DAYS = 14  # a record answered this recently is not raised again
 REPEAT_DAYS = 3  # the same rule is not used twice within this many days
+FEEDBACK_GAP = 3  # points between the partner's view and the leader's that are raised
+FEEDBACK_DAYS = 182  # a partner not asked for feedback in two quarters is raised
 QUOTE_MAX = 140
 
 
@@ -97,6 +99,17 @@ class ObjectiveFact:
     latest_value: float | None = None
 
 
+@dataclass(frozen=True)
+class FeedbackFact:
+    """A partner's latest feedback, with the leader's trust check on or before it."""
+
+    uid: str
+    partner: str
+    date: str
+    theirs: dict[str, int | None]
+    mine: dict[str, int] | None  # None: no check of the leader's to compare with
+
+
 @dataclass
 class Facts:
     """What the rules read, gathered for one day by ``services.coach``."""
@@ -115,6 +128,8 @@ class Facts:
     last_named: dict[int, str] = field(default_factory=dict)  # partner id -> last date named
     shares: list[tuple[str, int]] = field(default_factory=list)  # (date, %) in the last 14 days
     answered: dict[str, str] = field(default_factory=dict)  # record -> last day answered
+    feedback: list[FeedbackFact] = field(default_factory=list)  # latest per active partner
+    last_asked: dict[int, str] = field(default_factory=dict)  # partner id -> last feedback day
 
 
 @dataclass(frozen=True)
@@ -409,6 +424,46 @@ def share_falling(f: Facts) -> list[Candidate]:
                       f"important share {was:.0f} % → {now:.0f} %")]
 
 
+def feedback_gap(f: Facts) -> list[Candidate]:
+    from .partner_view import gaps, is_worse, label, largest_gap
+
+    found = []
+    for fb in f.feedback:
+        if fb.mine is None:
+            continue
+        by_term = gaps(fb.mine, fb.theirs)
+        term = largest_gap(by_term)
+        if term is None or abs(by_term[term]) < FEEDBACK_GAP or not is_worse(term, by_term[term]):
+            continue
+        found.append((-abs(by_term[term]), fb.partner.casefold(), fb, term))
+    out = []
+    for _, _, fb, term in sorted(found, key=lambda x: x[:2]):
+        tail = " (lower is better)" if term == "self_orientation" else ""
+        text = (f"On {fb.date} {fb.partner} gave you {fb.theirs[term]}/10 on {label(term)}"
+                f"{tail}; your own check said {fb.mine[term]}. What one change in how you "
+                f"work with {fb.partner} would close that gap, and when will you ask them "
+                "whether they notice it?")
+        out.append(Candidate("feedback-gap", f"feedback:{fb.uid}", text,
+                             f"feedback from {fb.partner}, {fb.date}: {label(term)} "
+                             f"{fb.theirs[term]} against your {fb.mine[term]}"))
+    return out
+
+
+def feedback_due(f: Facts) -> list[Candidate]:
+    out = []
+    for p in sorted(f.partners, key=lambda p: (f.last_asked.get(p.id) or "", p.name.casefold())):
+        last = f.last_asked.get(p.id)
+        if _days(last or p.created, f.day) < FEEDBACK_DAYS:
+            continue
+        since = f"since {last}" if last else "yet"
+        text = (f"You have not asked {p.name} for their view of the partnership {since}. "
+                f"When will you hand them a feedback form (pj survey) or ask the questions "
+                "in your next conversation?")
+        out.append(Candidate("feedback-due", f"partner:{p.uid}", text,
+                             f"{p.name}, last asked {last or 'never'}"))
+    return out
+
+
 RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("commitment-due", "a commitment overdue or due within 3 days", "maister",
          "reliability: trust grows from promises kept, over repeated contact", (2,),
@@ -446,6 +501,12 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          ("planning one thing to do together strengthens a relationship that has gone"
           " quiet",),
          partner_quiet),
+    Rule("feedback-gap", "a partner's feedback 3 or more points less favourable than your"
+         " own trust check on one term", "maister",
+         "trust lives in the partner's eyes: the four terms as they see them", (13,),
+         ("changing how you work from what the partner told you is adjusting your"
+          " processes from feedback",),
+         feedback_gap),
     Rule("trust-weakest", "the weakest term of the lowest latest trust check", "maister",
          "the trust equation: credibility, reliability and intimacy over self-orientation",
          (2,), ("working on the weakest term with one partner strengthens that relationship",),
@@ -457,6 +518,12 @@ RULES: dict[str, Rule] = {r.id: r for r in (
          ("it changes a routine you already run, how your day starts, rather than adding"
           " a new one",),
          share_falling),
+    Rule("feedback-due", "a partner not asked for feedback in two quarters", "hitt",
+         "measure progress against business objectives, customer and employee"
+         " satisfaction", (11,),
+         ("asking the partner for their view is measuring their satisfaction with the"
+          " partnership",),
+         feedback_due),
 )}
 
 

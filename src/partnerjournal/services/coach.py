@@ -129,6 +129,10 @@ def gather(conn: sqlite3.Connection, day: dt.date) -> coach.Facts:
         check = sc.latest_trust_check(conn, p.id, p.name, iso)
         if check is not None:
             facts.trust.append(check)
+        feedback = sc.latest_feedback(conn, p.id, p.name, iso)
+        if feedback is not None:
+            facts.feedback.append(feedback)
+    facts.last_asked = sc.partners_last_asked(conn, iso)
     soon = (day + dt.timedelta(days=coach.COMMITMENT_DAYS)).isoformat()
     facts.commitments = sc.commitments_due(conn, soon)
     facts.objectives = sc.objectives(conn, iso)

@@ -10,7 +10,14 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from ..coach import CommitmentFact, ObjectiveFact, PartnerFact, SessionFact, TrustFact
+from ..coach import (
+    CommitmentFact,
+    FeedbackFact,
+    ObjectiveFact,
+    PartnerFact,
+    SessionFact,
+    TrustFact,
+)
 
 
 def active_partners(conn: sqlite3.Connection) -> list[PartnerFact]:
@@ -183,3 +190,33 @@ def describe_record(conn: sqlite3.Connection, record: str) -> str | None:
         return None
     row = conn.execute(sql, (uid,)).fetchone()
     return row[0] if row else None
+
+
+_TERMS = ("credibility", "reliability", "intimacy", "self_orientation")
+
+
+def latest_feedback(conn: sqlite3.Connection, pid: int, name: str, upto: str) -> FeedbackFact | None:
+    """The partner's latest feedback on or before ``upto``, with the leader's latest trust
+    check on or before that feedback's day (the leader's number came first)."""
+    row = conn.execute(
+        "SELECT uid, date, credibility, reliability, intimacy, self_orientation FROM feedback"
+        " WHERE partner_id = ? AND date <= ? ORDER BY date DESC, id DESC LIMIT 1",
+        (pid, upto),
+    ).fetchone()
+    if row is None:
+        return None
+    mine = conn.execute(
+        "SELECT credibility, reliability, intimacy, self_orientation FROM trust_checks"
+        " WHERE partner_id = ? AND date <= ? ORDER BY date DESC, id DESC LIMIT 1",
+        (pid, row[1]),
+    ).fetchone()
+    return FeedbackFact(row[0], name, row[1], dict(zip(_TERMS, row[2:])),
+                        dict(zip(_TERMS, mine)) if mine else None)
+
+
+def partners_last_asked(conn: sqlite3.Connection, upto: str) -> dict[int, str]:
+    """Partner id -> the day of their latest feedback on or before ``upto``."""
+    rows = conn.execute(
+        "SELECT partner_id, max(date) FROM feedback WHERE date <= ? GROUP BY partner_id", (upto,)
+    )
+    return dict(rows)
