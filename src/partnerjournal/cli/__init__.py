@@ -206,10 +206,10 @@ def _registry() -> _Registry:
     """Each command module registers its commands; they import heavy parts lazily."""
     global _REGISTRY
     if _REGISTRY is None:
-        from . import feedback, journal, maintenance, partners, reports, transfer
+        from . import feedback, journal, maintenance, partners, reports, sources, transfer
 
         registry = _Registry()
-        for module in (journal, reports, partners, feedback, transfer, maintenance):
+        for module in (journal, reports, partners, feedback, transfer, maintenance, sources):
             module.register(registry)
         _REGISTRY = registry
     return _REGISTRY
