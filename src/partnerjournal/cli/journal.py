@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import complete
 from . import options as opt
 from .output import emit_json, emit_json_stream, emit_lines, note, say
 
@@ -179,7 +180,7 @@ def reflect(
     tags: opt.Tags = None,
     prompt_id: Annotated[
         Optional[str], typer.Option("--prompt", help="The prompt it answers (see 'pj prompts').",
-                                    metavar="ID")
+                                    metavar="ID", autocompletion=complete.prompt_ids)
     ] = None,
     important_share: opt.Share = None,
     date: opt.DateOpt = None,
@@ -240,7 +241,7 @@ prompts_app = typer.Typer(help="The catalog of prompts, and your own.", rich_mar
 @prompts_app.callback(invoke_without_command=True)
 def prompts_list(
     ctx: typer.Context,
-    step: Annotated[Optional[int], typer.Option("--step", "-s", help="Only prompts for this step.", metavar="N")] = None,
+    step: Annotated[Optional[int], typer.Option("--step", "-s", help="Only prompts for this step.", metavar="N", autocompletion=complete.steps)] = None,
     source: Annotated[Optional[str], typer.Option("--source", help="Only prompts from this source.", metavar="NAME")] = None,
     as_json: opt.Json = False,
 ) -> None:
@@ -327,9 +328,10 @@ def log(
     steps: opt.Steps = None,
     phase: Annotated[
         Optional[str],
-        typer.Option("--phase", help="Only one phase: example, teach or evaluate.", metavar="PHASE"),
+        typer.Option("--phase", help="Only one phase: example, teach or evaluate.", metavar="PHASE",
+                     autocompletion=complete.phases),
     ] = None,
-    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only entries naming this partner.", metavar="NAME")] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only entries naming this partner.", metavar="NAME", autocompletion=complete.partners)] = None,
     tags: opt.Tags = None,
     search: Annotated[Optional[str], typer.Option("--search", help="Full-text search, best match first.", metavar="WORDS")] = None,
     short: Annotated[bool, typer.Option("--short", help="One line per entry.")] = False,

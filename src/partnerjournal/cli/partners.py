@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..context import Env
+from . import complete
 from . import options as opt
 from .output import emit_json, emit_lines, note, say
 
@@ -50,7 +51,10 @@ def _table(rows: list[list[str]]) -> list[str]:
     ]
 
 
-_PARTNER_ARG = Annotated[str, typer.Argument(help="The partner's name (any case).", metavar="PARTNER")]
+_PARTNER_ARG = Annotated[
+    str, typer.Argument(help="The partner's name (any case).", metavar="PARTNER",
+                        autocompletion=complete.partners)
+]
 _BOX_HELP = "Hitt's box: leadership, managers, teams or employees."
 _RELATION_HELP = (
     "How you work together: direct (reporting, daily work), influential (direction, "
@@ -163,8 +167,8 @@ def partner_edit(
     ctx: typer.Context,
     name: _PARTNER_ARG,
     new_name: Annotated[Optional[str], typer.Option("--name", help="A new name.", metavar="NAME")] = None,
-    box: Annotated[Optional[str], typer.Option("--box", "-b", help=_BOX_HELP + " 'none' clears it.", metavar="BOX")] = None,
-    relation: Annotated[Optional[str], typer.Option("--relation", "-r", help=_RELATION_HELP + " 'none' clears it.", metavar="TYPE")] = None,
+    box: Annotated[Optional[str], typer.Option("--box", "-b", help=_BOX_HELP + " 'none' clears it.", metavar="BOX", autocompletion=complete.boxes)] = None,
+    relation: Annotated[Optional[str], typer.Option("--relation", "-r", help=_RELATION_HELP + " 'none' clears it.", metavar="TYPE", autocompletion=complete.relations)] = None,
     note_: Annotated[Optional[str], typer.Option("--note", help="A new note ('' clears it).", metavar="TEXT")] = None,
 ) -> None:
     """Change a partner's name, box, relation or note."""
@@ -381,7 +385,7 @@ def commitment_list(
     ctx: typer.Context,
     only_open: Annotated[bool, typer.Option("--open", help="Only open commitments.")] = False,
     only_overdue: Annotated[bool, typer.Option("--overdue", help="Only open commitments past their due date.")] = False,
-    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only this partner's.", metavar="NAME")] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only this partner's.", metavar="NAME", autocompletion=complete.partners)] = None,
     as_json: opt.Json = False,
 ) -> None:
     """Your commitments (open ones first, by due date) and how many you kept on time."""
@@ -527,7 +531,7 @@ objective_app = typer.Typer(
 def objective_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="What you measure, e.g. 'Cost per unit'.")],
-    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="business, customer or employee. Required.", metavar="KIND")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="business, customer or employee. Required.", metavar="KIND", autocompletion=complete.objective_kinds)] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="The unit, e.g. EUR, %, days.", metavar="U")] = None,
     target: Annotated[Optional[str], typer.Option("--target", help="The value you aim for.", metavar="X")] = None,
     lower_is_better: Annotated[bool, typer.Option("--lower-is-better", help="Lower values are better (costs, delays).")] = False,
@@ -545,7 +549,7 @@ def objective_add(
 @objective_app.command("measure", context_settings={"ignore_unknown_options": True})
 def objective_measure(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The objective's name (any case).")],
+    name: Annotated[str, typer.Argument(help="The objective's name (any case).", autocompletion=complete.objectives)],
     value: Annotated[str, typer.Argument(help="The value measured (negative values are fine).", metavar="VALUE")],
     date: opt.DateOpt = None,
     note_: Annotated[Optional[str], typer.Option("--note", help="Where it comes from, what it means.", metavar="TEXT")] = None,
@@ -694,7 +698,10 @@ config_app = typer.Typer(
     help="Settings kept in the journal itself, such as the month your fiscal year starts.",
     rich_markup_mode=None, no_args_is_help=True,
 )
-_KEY_ARG = Annotated[str, typer.Argument(help="The setting, e.g. fiscal-year-start.", metavar="KEY")]
+_KEY_ARG = Annotated[
+    str, typer.Argument(help="The setting, e.g. fiscal-year-start.", metavar="KEY",
+                        autocompletion=complete.settings)
+]
 
 
 @config_app.command("set")

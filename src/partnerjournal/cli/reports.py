@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import complete
 from . import options as opt
 from .output import note, say
 
@@ -156,7 +157,7 @@ def report(
     fmt: Annotated[
         str,
         typer.Option("--format", "-f", help="terminal, markdown, html or json.",
-                     metavar="FORMAT"),
+                     metavar="FORMAT", autocompletion=complete.report_formats),
     ] = "terminal",
     output: Annotated[
         Optional[str], typer.Option("--output", "-o", help="Write to this file instead.",
@@ -200,7 +201,7 @@ def demo(
     ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="terminal, markdown, html or json.",
-                          metavar="FORMAT")
+                          metavar="FORMAT", autocompletion=complete.report_formats)
     ] = "terminal",
 ) -> None:
     """Build the example journal (a realistic quarter of a leader's journal) and print

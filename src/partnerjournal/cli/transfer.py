@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import complete
 from . import options as opt
 from .output import emit_json, emit_lines, note, say
 
@@ -17,6 +18,7 @@ def export(
     fmt: Annotated[
         str,
         typer.Option("--format", "-f", metavar="FORMAT", show_default=False,
+                     autocompletion=complete.export_formats,
                      help="markdown (readable anywhere, the default) or json (every field, for tools)."),
     ] = "markdown",
     date_from: Annotated[
@@ -37,7 +39,7 @@ def export(
     ] = None,
     split: Annotated[
         Optional[str],
-        typer.Option("--split", metavar="day|month",
+        typer.Option("--split", metavar="day|month", autocompletion=complete.splits,
                      help="With --output FOLDER: one markdown file per day or month, for note apps."),
     ] = None,
     as_json: opt.Json = False,
@@ -93,7 +95,7 @@ def import_(
     ],
     fmt: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="FORMAT",
+        typer.Option("--format", "-f", metavar="FORMAT", autocompletion=complete.import_formats,
                      help="json, markdown or jrnl (default: told from the file)."),
     ] = None,
     dry_run: Annotated[
