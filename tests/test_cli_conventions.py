@@ -445,3 +445,50 @@ def test_installed_bash_completion_works_in_bash(pj, db, home, filled, shell_env
                        env=env, timeout=60)
     assert r.returncode == 0, r
     assert r.stdout.splitlines() == ["Maria Lopez", "Team Leads"]
+
+
+# --- trust scores: exact in data, rounded half up on every screen -----------------------
+
+def _trust(pj, *scores, date=None):
+    c, r, i, s = scores
+    args = ["trust", "Ana", "--credibility", c, "--reliability", r, "--intimacy", i,
+            "--self-orientation", s]
+    return pj(*args, *(["--date", date] if date else []), "--json")
+
+
+def test_trust_json_carries_the_exact_score(pj, db):
+    ok(pj("partner", "add", "Ana", "--box", "managers", "--relation", "direct"))
+    first = ok(_trust(pj, 6, 6, 5, 5, date="2026-10-01")).json()
+    assert first["score"] == 3.4
+    second = ok(_trust(pj, 7, 8, 6, 4)).json()
+    assert second["score"] == 5.25  # (7 + 8 + 6) / 4, not 5.2
+    assert second["previous"]["score"] == 3.4
+    assert second["change"] == 1.85  # from the exact quotients: no 1.8499999999999996
+    shown = ok(pj("partner", "show", "Ana", "--json")).json()
+    assert [t["score"] for t in shown["trust_checks"]] == [3.4, 5.25]
+    assert ok(pj("map", "--json")).json()["boxes"]["managers"][0]["trust"] == 5.25
+
+
+def test_every_screen_rounds_a_trust_score_half_up(pj, db):
+    ok(pj("partner", "add", "Ana", "--box", "managers", "--relation", "direct"))
+    ok(_trust(pj, 6, 6, 5, 5, date="2026-10-01"))
+    r = ok(pj("trust", "Ana", "--credibility", 7, "--reliability", 7, "--intimacy", 7,
+              "--self-orientation", 8))  # 21 / 8 = 2.625 exactly: a half
+    assert "Trust with Ana on 2026-11-23: 2.63 (−0.78 since 2026-10-01, was 3.4)" in r.stdout
+    assert ok(pj("trust", "Ana", "--credibility", 7, "--reliability", 7, "--intimacy", 7,
+                 "--self-orientation", 8, "--json")).json()["score"] == 2.625
+    assert "2.63  (credibility 7" in ok(pj("partner", "show", "Ana")).stdout
+    assert "trust 2.63" in ok(pj("map")).stdout
+    assert "trust 2.63" in ok(pj("session", "prep", "Ana")).stdout
+    report = ok(pj("report", "--format", "markdown")).stdout
+    assert "2.63" in report and "2.62" not in report and "2.625" not in report
+    assert ok(pj("report", "--json")).json()["partnerships"]["partners"][0]["trust"] == 2.625
+
+
+def test_the_one_rounding_rule():
+    from partnerjournal.render.common import number, percent, signed
+
+    assert [number(v) for v in (5.25, 2.625, 13 / 3, 4.2, 7.0, 2.675, -2.625)] == [
+        "5.25", "2.63", "4.33", "4.2", "7", "2.68", "-2.63"]
+    assert number(44.5, 0) == "45" and number(43.5, 0) == "44"  # not to the even one
+    assert percent(0.125) == "13%" and signed(-0.125) == "−0.13" and signed(0) == "±0"

@@ -13,6 +13,7 @@ from collections import defaultdict
 from pydantic import BaseModel, Field
 
 from .catalog import Catalog
+from . import models
 from .models import BOXES
 from .progress import DayCount, PhaseTotal, ProgressInputs, ProgressReport, StepProgress, build_progress
 from .quarters import Quarter
@@ -162,12 +163,8 @@ class ReportInputs(ProgressInputs):
 
 
 def trust_score(check: dict) -> float:
-    """Maister's trust equation: (credibility + reliability + intimacy) / self-orientation."""
-    return round(
-        (check["credibility"] + check["reliability"] + check["intimacy"])
-        / check["self_orientation"],
-        2,
-    )
+    """Maister's trust equation on a check's row, unrounded (renderers round it)."""
+    return models.trust_score(*(check[k] for k in models.TRUST_FACTORS))
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -237,7 +234,7 @@ def _partnerships(data: ReportInputs, quarter: Quarter, as_of: dt.date) -> Partn
         kept = sum(1 for c in settled if c["kept_on_time"])
         history = checks.get(name, [])
         trust = trust_score(history[-1]) if history else None
-        change = round(trust - trust_score(history[-2]), 2) if len(history) > 1 else None
+        change = models.trust_change(history[-1], history[-2]) if len(history) > 1 else None
         lines.append(
             PartnerLine(
                 name=name,

@@ -41,6 +41,13 @@ def _require(**flags: object) -> None:
         raise UsageError(f"missing {', '.join(missing)}: see --help for the values")
 
 
+def _score(value: float, signed: bool = False) -> str:
+    """A trust score (or its change) as every screen shows it: the report's rounding."""
+    from ..render import common
+
+    return common.signed(value) if signed else common.number(value)
+
+
 def _table(rows: list[list[str]]) -> list[str]:
     """Rows of cells as lines with aligned columns (the last column is not padded)."""
     if not rows:
@@ -137,7 +144,7 @@ def _partner_lines(d) -> list[str]:
     lines += ["", f"Trust checks: {len(d.trust_checks)}"]
     for t in d.trust_checks:
         lines.append(
-            f"  {t.date}  {t.score:.1f}  (credibility {t.credibility}, reliability"
+            f"  {t.date}  {_score(t.score)}  (credibility {t.credibility}, reliability"
             f" {t.reliability}, intimacy {t.intimacy}, self-orientation {t.self_orientation})"
         )
     lines += ["", f"Stories: {len(d.stories)}"]
@@ -456,9 +463,9 @@ def trust(
         emit_json(result.as_json())
         return
     c = result.check
-    line = f"Trust with {c.partner} on {c.date}: {c.score:.1f}"
+    line = f"Trust with {c.partner} on {c.date}: {_score(c.score)}"
     if result.previous is not None:
-        line += f" ({result.change:+.1f} since {result.previous.date}, was {result.previous.score:.1f})"
+        line += f" ({_score(result.change, signed=True)} since {result.previous.date}, was {_score(result.previous.score)})"
     else:
         line += " (first check)"
     say(line)
@@ -588,7 +595,7 @@ def _map_entry(e) -> tuple[str, str]:
     if e.overdue:
         facts.append(f"{e.overdue} overdue")
     if e.trust is not None:
-        facts.append(f"trust {e.trust:.1f}")
+        facts.append(f"trust {_score(e.trust)}")
     return f"{'✓' if e.session_done else '○'} {e.name}", " · ".join(facts)
 
 

@@ -256,7 +256,7 @@ class MapEntry:
         return {
             "name": self.name, "relation": self.relation, "session_done": self.session_done,
             "overdue_commitments": self.overdue,
-            "trust": None if self.trust is None else round(self.trust, 1),
+            "trust": self.trust,
         }
 
 

@@ -273,7 +273,9 @@ def agenda_markdown(agenda: Agenda) -> str:
     else:
         facts.append("first session")
     if agenda.trust:
-        facts.append(f"trust {agenda.trust.score:.1f} ({agenda.trust.date})")
+        from ..render.common import number
+
+        facts.append(f"trust {number(agenda.trust.score)} ({agenda.trust.date})")
     facts.append(agenda.kept.label())
     out += [" · ".join(facts), ""]
     out += [
