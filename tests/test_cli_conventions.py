@@ -492,3 +492,57 @@ def test_the_one_rounding_rule():
         "5.25", "2.63", "4.33", "4.2", "7", "2.68", "-2.63"]
     assert number(44.5, 0) == "45" and number(43.5, 0) == "44"  # not to the even one
     assert percent(0.125) == "13%" and signed(-0.125) == "−0.13" and signed(0) == "±0"
+
+
+# --- one --output behaviour ------------------------------------------------------------
+
+def _journal_with_ana(pj):
+    ok(pj("partner", "add", "Ana", "--box", "managers", "--relation", "direct"))
+    ok(pj("reflect", "Asked Ana about the budget", "--partner", "Ana"))
+
+
+OUTPUT_COMMANDS = {
+    "report": ["report", "--format", "markdown", "-o"],
+    "export": ["export", "-o"],
+    "session prep": ["session", "prep", "Ana", "-o"],
+}
+
+
+@pytest.mark.parametrize("name", OUTPUT_COMMANDS)
+def test_output_creates_missing_folders_privately(pj, db, tmp_path, name):
+    _journal_with_ana(pj)
+    target = tmp_path / "new" / "deeper" / "out.md"
+    ok(pj(*OUTPUT_COMMANDS[name], target))
+    assert target.read_text().strip()
+    assert _mode(target) == 0o600
+    assert _mode(target.parent) == 0o700 and _mode(target.parent.parent) == 0o700
+    ok(pj(*OUTPUT_COMMANDS[name], target))  # again: replaced, atomically
+    assert [p.name for p in target.parent.iterdir()] == ["out.md"]  # no temp file left
+
+
+@pytest.mark.parametrize("name", OUTPUT_COMMANDS)
+@pytest.mark.parametrize("value", ["", "  "])
+def test_output_refuses_an_empty_path(pj, db, tmp_path, name, value):
+    _journal_with_ana(pj)
+    before = snapshot(db)
+    r = pj(*OUTPUT_COMMANDS[name], value)
+    assert r.exit_code == 2
+    assert "--output needs a file name" in one_error_line(r)
+    assert r.stdout == "" and snapshot(db) == before
+
+
+@pytest.mark.parametrize("name", OUTPUT_COMMANDS)
+def test_output_refuses_the_journal_and_folders(pj, db, tmp_path, name):
+    _journal_with_ana(pj)
+    before = db.read_bytes()
+    r = pj(*OUTPUT_COMMANDS[name], db)
+    assert r.exit_code == 2 and "is your journal" in one_error_line(r)
+    assert db.read_bytes() == before
+    r = pj(*OUTPUT_COMMANDS[name], tmp_path)
+    assert r.exit_code == 2 and "folder" in one_error_line(r)
+
+
+def test_output_expands_home(pj, db, home):
+    _journal_with_ana(pj)
+    ok(pj("session", "prep", "Ana", "-o", "~/agendas/ana.md"))
+    assert (home / "agendas" / "ana.md").is_file()

@@ -278,25 +278,6 @@ def session_due(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Js
     emit_lines(_table(rows))
 
 
-def _write_private(path_text: str, text: str) -> str:
-    """Write ``text`` to a file readable by its owner only, atomically: a reader sees
-    the old file or the new one, never half of it."""
-    from pathlib import Path
-
-    from ..errors import UsageError
-
-    path = Path(path_text).expanduser()
-    if path.is_dir():
-        raise UsageError(f"--output {path} is a folder: give a file name inside it")
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"the folder {folder} does not exist: create it or choose another --output")
-    from ..files import atomic_write_text
-
-    atomic_write_text(path, text)
-    return str(path)
-
-
 @session_app.command("prep")
 def session_prep(
     ctx: typer.Context,
@@ -306,13 +287,15 @@ def session_prep(
     """The agenda for your next session with a partner, in markdown: successes to share,
     objectives, open commitments, last feedback and what you did with it, questions."""
     from ..services import sessions as ss
+    from .output import output_path, write_output
 
+    output_path(output)  # a bad --output fails before any work
     env = opt.env_of(ctx)
     text = ss.agenda_markdown(ss.prepare(env.conn, partner, env.today))
     if output is None:
         typer.echo(text, nl=False)
         return
-    note(f"Agenda written to {_write_private(output, text)}")
+    note(f"Agenda written to {write_output(output, text, env.db_path)}")
 
 
 # --- commitments ----------------------------------------------------------------------

@@ -166,28 +166,24 @@ def report(
     as_json: opt.Json = False,
 ) -> None:
     """The quarterly self-evaluation report, to read or print for your quarterly review."""
-    from pathlib import Path
-
     from ..errors import UsageError
     from ..render import REPORT_RENDERERS, renderer
     from ..services import quarters as jq
     from ..services import reports as sr
+    from .output import output_path, write_output
 
     env = opt.env_of(ctx)
     fmt = "json" if as_json else fmt.strip().lower()
     if fmt not in REPORT_RENDERERS:
         raise UsageError(f"format {fmt!r} is not one of {', '.join(REPORT_RENDERERS)}")
-    if output is not None and not output.strip():
-        raise UsageError("--output needs a file name (leave it out to print the report)")
+    output_path(output)  # a bad --output fails before any work
     q = jq.resolve(env.conn, quarter, env.today)
     model = sr.quarterly_report(env.conn, q, env.today)
     color = _color() and output is None
     text = renderer(REPORT_RENDERERS, fmt)(model, width=None if output else _width(), color=color)
-    if output:
-        from ..files import atomic_write_text
-
-        atomic_write_text(Path(output).expanduser(), text)
-        note(f"Wrote the {q} report ({fmt}) to {output}")
+    if output is not None:
+        written = write_output(output, text, env.db_path)
+        note(f"Wrote the {q} report ({fmt}) to {written}")
     else:
         typer.echo(text, nl=False)
 

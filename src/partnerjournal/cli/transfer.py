@@ -52,13 +52,14 @@ def export(
     pj export --output journal.md
     """
     import sys
-    from pathlib import Path
 
     from ..dates import parse_date
     from ..errors import UsageError
     from ..services import quarters as sq
     from ..services import transfer as tr
+    from .output import output_path
 
+    target = output_path(output)
     env = opt.env_of(ctx)
     if quarter and (date_from or date_until):
         raise UsageError("give either --quarter or --from/--until, not both")
@@ -74,7 +75,7 @@ def export(
         now=env.now(),
         fmt=fmt.strip().lower(),
         out=sys.stdout,
-        output=Path(output).expanduser() if output else None,
+        output=target,
         split=split.strip().lower() if split else None,
         date_from=start,
         date_until=end,
