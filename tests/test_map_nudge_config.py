@@ -185,8 +185,9 @@ def test_config_get_and_list(pj):
         "key": "fiscal-year-start", "value": "1", "default": True}
     assert "= 1 (January) (default)" in pj("config", "list").stdout
     pj("config", "set", "fiscal-year-start", "October")
-    (row,) = pj("config", "list", "--json").json()
-    assert (row["key"], row["value"], row["default"]) == ("fiscal-year-start", "10", False)
+    rows = pj("config", "list", "--json").json()
+    assert [r["key"] for r in rows] == ["fiscal-year-start", "holidays", "blocked"]
+    assert (rows[0]["value"], rows[0]["default"]) == ("10", False)
 
 
 @pytest.mark.parametrize(

@@ -276,6 +276,8 @@ def session_due(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Js
         last = f"last {d.last_session}" if d.last_session else "never met"
         rows.append([f"  {d.partner.name}", f"propose {d.proposed_date:%a %Y-%m-%d}", last])
     emit_lines(_table(rows))
+    if due.skipped_line():
+        note(due.skipped_line())
 
 
 @session_app.command("prep")
