@@ -546,3 +546,26 @@ def test_output_expands_home(pj, db, home):
     _journal_with_ana(pj)
     ok(pj("session", "prep", "Ana", "-o", "~/agendas/ana.md"))
     assert (home / "agendas" / "ana.md").is_file()
+
+
+# --- help written for a leader ---------------------------------------------------------
+
+@pytest.mark.parametrize("path, cmd", TREE, ids=IDS)
+def test_every_help_page_shows_an_example(pj, db, path, cmd):
+    """An 'Example:' paragraph, kept as written (click's \\b), whose lines run this
+    command (or, for a group, one of its commands)."""
+    text = ok(pj(*path, "--help")).stdout
+    assert re.search(r"^  Examples?:$", text, re.M), f"pj {' '.join(path)} has no example"
+    block = text.split("Example", 1)[1].split("\n\n", 1)[0]
+    runs = [line.strip() for line in block.splitlines()[1:]]
+    assert runs and all(line.startswith(("pj ", "echo ", "eval ", "jrnl ")) for line in runs), block
+    wanted = "pj " + " ".join(path)
+    assert any(wanted.rstrip() in line for line in runs), f"no example runs '{wanted}': {runs}"
+    assert "\x08" not in text
+
+
+def test_help_says_reflection_not_entry(pj, db):
+    for path, _ in TREE:
+        text = ok(pj(*path, "--help")).stdout.lower()
+        assert not re.search(r"\bentr(y|ies)\b", text), f"pj {' '.join(path)} says 'entry'"
+        assert "record" not in text.replace("record a", "").replace("recorded", ""), path

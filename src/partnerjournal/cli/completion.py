@@ -10,7 +10,8 @@ from . import complete
 from .output import emit_lines, say
 
 completion_app = typer.Typer(
-    help="Complete pj's commands, options, partner names, tags and prompt ids with Tab.",
+    help="Complete pj's commands, options, partner names, tags and prompt ids with Tab."
+    "\n\n\b\nExample:\n  pj completion install",
     rich_markup_mode=None, no_args_is_help=True,
 )
 

@@ -64,6 +64,11 @@ def today(
     On a terminal it asks for the reflection, the steps it served (the prompt's by
     default), the partners involved, tags and the share of your day that went to
     important-but-not-urgent work. Piped text is saved with the options given.
+
+    \b
+    Examples:
+      pj today
+      echo "Asked Ana what finance needs from us" | pj today --partner Ana
     """
     from ..services import prompts as sp
     from ..services import reflections as sr
@@ -187,7 +192,9 @@ def reflect(
 ) -> None:
     """Save a reflection without questions, for scripts and quick capture.
 
-    Example: pj reflect "Told Ana the launch date was unrealistic, kindly." --step 1 --partner Ana
+    \b
+    Example:
+      pj reflect "Told Ana the launch date was unrealistic, kindly." --step 1 --partner Ana
     """
     from ..dates import parse_date
     from ..errors import UsageError
@@ -222,7 +229,12 @@ def prompt(
     date: opt.DateOpt = None,
     as_json: opt.Json = False,
 ) -> None:
-    """Show the prompt for a day (today by default) without writing anything."""
+    """Show the prompt for a day (today by default) without writing anything.
+
+    \b
+    Example:
+      pj prompt --date yesterday
+    """
     from ..dates import parse_date
     from ..services import prompts as sp
 
@@ -235,7 +247,12 @@ def prompt(
     emit_lines(_prompt_block(chosen, sp.catalog_with_custom(env.conn)))
 
 
-prompts_app = typer.Typer(help="The catalog of prompts, and your own.", rich_markup_mode=None)
+prompts_app = typer.Typer(
+    help="The catalog of prompts, and your own: each with its id, the steps it serves and its"
+    " source.\n\n\b\nExamples:\n  pj prompts --step 3\n"
+    "  pj prompts add \"Whose problem did I solve today?\" --step 5",
+    rich_markup_mode=None,
+)
 
 
 @prompts_app.callback(invoke_without_command=True)
@@ -270,7 +287,12 @@ def prompts_add(
     text: Annotated[str, typer.Argument(help="The question you want to be asked.")],
     steps: opt.Steps = None,
 ) -> None:
-    """Add a prompt of your own, kept in the journal and marked as yours."""
+    """Add a prompt of your own, kept in the journal and marked as yours.
+
+    \b
+    Example:
+      pj prompts add "Whose problem did I solve today?" --step 5
+    """
     from ..services import prompts as sp
 
     env = opt.env_of(ctx)
@@ -279,7 +301,12 @@ def prompts_add(
 
 
 def steps_cmd(ctx: typer.Context, as_json: opt.Json = False) -> None:
-    """The 13 steps of the partnership loop, in their three phases."""
+    """The 13 steps of the partnership loop, in their three phases.
+
+    \b
+    Example:
+      pj steps
+    """
     from ..catalog import load_catalog
 
     catalog = load_catalog()
@@ -321,7 +348,7 @@ def _format_entry(r, full: bool = True) -> list[str]:
 
 def log(
     ctx: typer.Context,
-    n: Annotated[Optional[int], typer.Option("-n", help="Show at most N entries.", metavar="N")] = None,
+    n: Annotated[Optional[int], typer.Option("-n", help="Show at most N reflections.", metavar="N")] = None,
     date_from: Annotated[Optional[str], typer.Option("--from", help="From this day (inclusive).", metavar="DATE")] = None,
     date_until: Annotated[Optional[str], typer.Option("--until", help="Until this day (inclusive).", metavar="DATE")] = None,
     on: Annotated[Optional[str], typer.Option("--on", help="Only this day.", metavar="DATE")] = None,
@@ -331,13 +358,19 @@ def log(
         typer.Option("--phase", help="Only one phase: example, teach or evaluate.", metavar="PHASE",
                      autocompletion=complete.phases),
     ] = None,
-    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only entries naming this partner.", metavar="NAME", autocompletion=complete.partners)] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only reflections naming this partner.", metavar="NAME", autocompletion=complete.partners)] = None,
     tags: opt.Tags = None,
-    search: Annotated[Optional[str], typer.Option("--search", help="Full-text search, best match first.", metavar="WORDS")] = None,
-    short: Annotated[bool, typer.Option("--short", help="One line per entry.")] = False,
+    search: Annotated[Optional[str], typer.Option("--search", help="Only reflections with these words, best match first.", metavar="WORDS")] = None,
+    short: Annotated[bool, typer.Option("--short", help="One line per reflection.")] = False,
     as_json: opt.Json = False,
 ) -> None:
-    """Your reflections, newest first, filtered as you like."""
+    """Your reflections, newest first, filtered as you like.
+
+    \b
+    Examples:
+      pj log -n 5 --short
+      pj log --partner "Maria Lopez" --from 2026-10-01 --search budget
+    """
     from ..catalog import PHASES, load_catalog
     from ..dates import parse_date
     from ..errors import UsageError
@@ -385,10 +418,15 @@ def log(
 
 def show(
     ctx: typer.Context,
-    entry_id: Annotated[int, typer.Argument(help="The entry id (see 'pj log').", metavar="ID")],
+    entry_id: Annotated[int, typer.Argument(help="The reflection's number (see 'pj log').", metavar="ID")],
     as_json: opt.Json = False,
 ) -> None:
-    """Show one reflection in full, with its prompt and source."""
+    """Show one reflection in full, with its prompt and source.
+
+    \b
+    Example:
+      pj show 42
+    """
     from ..services import prompts as sp
     from ..services import reflections as sr
 
@@ -408,13 +446,19 @@ def show(
 
 def edit(
     ctx: typer.Context,
-    entry_id: Annotated[int, typer.Argument(help="The entry id (see 'pj log').", metavar="ID")],
+    entry_id: Annotated[int, typer.Argument(help="The reflection's number (see 'pj log').", metavar="ID")],
     text: Annotated[Optional[str], typer.Option("--text", help="The new text ('-' reads standard input).")] = None,
     steps: opt.Steps = None,
     partners: opt.Partners = None,
     tags: opt.Tags = None,
 ) -> None:
-    """Change a reflection: in your editor, or with --text and the tagging options."""
+    """Change a reflection: in your editor, or with --text, --step, --partner and --tag
+    (each replaces what the reflection had; what you leave out stays).
+
+    \b
+    Example:
+      pj edit 42 --tag budget --partner "Maria Lopez"
+    """
     from ..services import reflections as sr
 
     env = opt.env_of(ctx)
@@ -437,10 +481,15 @@ def edit(
 
 def delete(
     ctx: typer.Context,
-    entry_id: Annotated[int, typer.Argument(help="The entry id (see 'pj log').", metavar="ID")],
+    entry_id: Annotated[int, typer.Argument(help="The reflection's number (see 'pj log').", metavar="ID")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; for scripts.")] = False,
 ) -> None:
-    """Delete a reflection for good (asks first)."""
+    """Delete a reflection for good (asks first).
+
+    \b
+    Example:
+      pj delete 42
+    """
     from ..errors import UsageError
     from ..services import reflections as sr
 

@@ -71,7 +71,9 @@ _RELATION_HELP = (
 # --- partner --------------------------------------------------------------------------
 
 partner_app = typer.Typer(
-    help="The people and groups you partner with, placed in Hitt's four boxes.",
+    help="The people and groups you partner with, placed in Hitt's four boxes.\n\n\b\n"
+    "Examples:\n  pj partner add \"Maria Lopez\" --box managers --relation direct\n"
+    "  pj partner show \"Maria Lopez\"",
     rich_markup_mode=None, no_args_is_help=True,
 )
 
@@ -84,9 +86,12 @@ def partner_add(
     relation: Annotated[Optional[str], typer.Option("--relation", "-r", help=_RELATION_HELP + " Required.", metavar="TYPE")] = None,
     note_: Annotated[Optional[str], typer.Option("--note", help="Anything worth remembering about them.", metavar="TEXT")] = None,
 ) -> None:
-    """Add a partnership: who, which box they sit in and how you work together.
+    """Add a partner: who they are, which of Hitt's boxes they sit in and how you work
+    together.
 
-    Example: pj partner add "Maria Lopez" --box managers --relation direct
+    \b
+    Example:
+      pj partner add "Maria Lopez" --box managers --relation direct
     """
     from ..services import partnerships as ps
 
@@ -98,7 +103,12 @@ def partner_add(
 
 @partner_app.command("list")
 def partner_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
-    """Your partners with their box, relation and last session; archived ones are marked."""
+    """Your partners with their box, relation and last session; archived ones are marked.
+
+    \b
+    Example:
+      pj partner list
+    """
     from ..services import partnerships as ps
 
     rows = ps.list_partners(opt.env_of(ctx).conn)
@@ -157,8 +167,13 @@ def _partner_lines(d) -> list[str]:
 
 @partner_app.command("show")
 def partner_show(ctx: typer.Context, name: _PARTNER_ARG, as_json: opt.Json = False) -> None:
-    """Everything about one partnership: reflections naming them, sessions, commitments,
-    trust checks and stories."""
+    """Everything about one partner: reflections naming them, sessions, commitments,
+    trust checks and stories.
+
+    \b
+    Example:
+      pj partner show "Maria Lopez"
+    """
     from ..services import partnerships as ps
 
     env = opt.env_of(ctx)
@@ -178,7 +193,12 @@ def partner_edit(
     relation: Annotated[Optional[str], typer.Option("--relation", "-r", help=_RELATION_HELP + " 'none' clears it.", metavar="TYPE", autocompletion=complete.relations)] = None,
     note_: Annotated[Optional[str], typer.Option("--note", help="A new note ('' clears it).", metavar="TEXT")] = None,
 ) -> None:
-    """Change a partner's name, box, relation or note."""
+    """Change a partner's name, box, relation or note.
+
+    \b
+    Example:
+      pj partner edit "Maria Lopez" --box leadership
+    """
     from ..services import partnerships as ps
 
     env = opt.env_of(ctx)
@@ -193,8 +213,13 @@ def partner_archive(
     name: _PARTNER_ARG,
     undo: Annotated[bool, typer.Option("--undo", help="Restore an archived partner.")] = False,
 ) -> None:
-    """Archive a partnership that has ended: its history stays, it leaves the map and
-    the sessions due."""
+    """Archive a partner you no longer work with: their history stays, they leave the
+    map and the sessions due.
+
+    \b
+    Example:
+      pj partner archive "Maria Lopez"
+    """
     from ..services import partnerships as ps
 
     env = opt.env_of(ctx)
@@ -205,7 +230,8 @@ def partner_archive(
 # --- session --------------------------------------------------------------------------
 
 session_app = typer.Typer(
-    help="Quarterly partnership sessions: about 90 minutes with each partner, spread over the quarter.",
+    help="Quarterly partnership sessions: about 90 minutes with each partner, spread over the"
+    " quarter.\n\n\b\nExamples:\n  pj session due\n  pj session prep \"Maria Lopez\"",
     rich_markup_mode=None, no_args_is_help=True,
 )
 
@@ -226,7 +252,13 @@ def session_add(
     objectives: Annotated[Optional[str], typer.Option("--objectives", help="The objectives you discussed.", metavar="TEXT")] = None,
     feedback: Annotated[Optional[str], typer.Option("--feedback", help="The feedback you gathered.", metavar="TEXT")] = None,
 ) -> None:
-    """Record a partnership session that took place (asks its three questions on a terminal)."""
+    """Record a partnership session that took place (asks its three questions on a
+    terminal).
+
+    \b
+    Example:
+      pj session add "Maria Lopez" --successes "Launch on time" --objectives "Q1 budget" --feedback "Involve her team earlier"
+    """
     from ..errors import UsageError
     from ..services import sessions as ss
 
@@ -256,7 +288,13 @@ def session_add(
 @session_app.command("due")
 def session_due(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Json = False) -> None:
     """Active partners with no session yet in the quarter, with proposed dates spread
-    over the weekdays left."""
+    over the weekdays left, skipping public holidays and your blocked days (see
+    'pj config list').
+
+    \b
+    Example:
+      pj session due
+    """
     from ..services import sessions as ss
 
     env = opt.env_of(ctx)
@@ -287,7 +325,12 @@ def session_prep(
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the agenda to this file (markdown).", metavar="FILE")] = None,
 ) -> None:
     """The agenda for your next session with a partner, in markdown: successes to share,
-    objectives, open commitments, last feedback and what you did with it, questions."""
+    objectives, open commitments, last feedback and what you did with it, questions.
+
+    \b
+    Example:
+      pj session prep "Maria Lopez" --output ~/agendas/maria.md
+    """
     from ..services import sessions as ss
     from .output import output_path, write_output
 
@@ -303,7 +346,9 @@ def session_prep(
 # --- commitments ----------------------------------------------------------------------
 
 commitment_app = typer.Typer(
-    help="The trust ledger: what you promised partners, and whether you delivered on time.",
+    help="The trust ledger: what you promised partners, and whether you delivered on time."
+    "\n\n\b\nExamples:\n  pj commitment add \"Maria Lopez\" \"Send the forecast\" --due 2026-12-04"
+    "\n  pj commitment done 7",
     rich_markup_mode=None, no_args_is_help=True,
 )
 _ID_ARG = Annotated[int, typer.Argument(help="The commitment's number (see 'pj commitment list').", metavar="ID")]
@@ -333,7 +378,9 @@ def commitment_add(
 ) -> None:
     """Record a promise to a partner.
 
-    Example: pj commitment add "Maria Lopez" "Send the revised forecast" --due 2026-12-04
+    \b
+    Example:
+      pj commitment add "Maria Lopez" "Send the revised forecast" --due 2026-12-04
     """
     from ..services import commitments as sc
 
@@ -346,7 +393,12 @@ def commitment_add(
 
 @commitment_app.command("done")
 def commitment_done(ctx: typer.Context, cid: _ID_ARG, date: opt.DateOpt = None) -> None:
-    """Mark a commitment kept (today, or --date)."""
+    """Mark a commitment kept (today, or --date).
+
+    \b
+    Example:
+      pj commitment done 7
+    """
     from ..services import commitments as sc
 
     env = opt.env_of(ctx)
@@ -362,7 +414,12 @@ def commitment_drop(
     reason: Annotated[Optional[str], typer.Option("--reason", help="Why it will not be delivered (tell the partner too). Required.", metavar="TEXT")] = None,
     date: opt.DateOpt = None,
 ) -> None:
-    """Drop a commitment you will not deliver, saying why."""
+    """Drop a commitment you will not deliver, saying why.
+
+    \b
+    Example:
+      pj commitment drop 7 --reason "The budget freeze cancelled the project"
+    """
     from ..services import commitments as sc
 
     _require(reason=reason)
@@ -380,7 +437,12 @@ def commitment_list(
     partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only this partner's.", metavar="NAME", autocompletion=complete.partners)] = None,
     as_json: opt.Json = False,
 ) -> None:
-    """Your commitments (open ones first, by due date) and how many you kept on time."""
+    """Your commitments (open ones first, by due date) and how many you kept on time.
+
+    \b
+    Example:
+      pj commitment list --overdue
+    """
     from ..services import commitments as sc
 
     env = opt.env_of(ctx)
@@ -424,7 +486,12 @@ def trust(
     as_json: opt.Json = False,
 ) -> None:
     """Check trust with a partner (Maister's trust equation): credibility, reliability
-    and intimacy, divided by self-orientation. Asks on a terminal."""
+    and intimacy, divided by self-orientation. Asks on a terminal.
+
+    \b
+    Example:
+      pj trust "Maria Lopez" --credibility 7 --reliability 8 --intimacy 6 --self-orientation 4
+    """
     from ..errors import UsageError
     from ..services import commitments as sc
 
@@ -460,7 +527,9 @@ def trust(
 # --- stories --------------------------------------------------------------------------
 
 story_app = typer.Typer(
-    help="Stories of collaboration and its impact, to celebrate and retell.",
+    help="Stories of collaboration and its impact, to celebrate and retell.\n\n\b\n"
+    "Examples:\n  pj story add \"Finance and the plant cut cost per unit together\" --partner Sam\n"
+    "  pj story list --all",
     rich_markup_mode=None, no_args_is_help=True,
 )
 
@@ -475,7 +544,9 @@ def story_add(
 ) -> None:
     """Keep a story of working across a boundary.
 
-    Example: pj story add "Finance and the plant cut cost per unit together" --partner Sam --impact "-4% unit cost"
+    \b
+    Example:
+      pj story add "Finance and the plant cut cost per unit together" --partner Sam --impact "-4% unit cost"
     """
     from ..services import objectives as so
 
@@ -493,7 +564,12 @@ def story_list(
     everything: Annotated[bool, typer.Option("--all", help="Every story, not one quarter's.")] = False,
     as_json: opt.Json = False,
 ) -> None:
-    """The stories of a quarter (this one by default), oldest first."""
+    """The stories of a quarter (this one by default), oldest first.
+
+    \b
+    Example:
+      pj story list --quarter last
+    """
     from ..services import objectives as so
 
     env = opt.env_of(ctx)
@@ -514,7 +590,9 @@ def story_list(
 # --- objectives -----------------------------------------------------------------------
 
 objective_app = typer.Typer(
-    help="Business, customer and employee objectives, and your measurements of them.",
+    help="Business, customer and employee objectives, and your measurements of them.\n\n\b\n"
+    "Examples:\n  pj objective add \"Cost per unit\" --kind business --unit EUR --target 4.2"
+    " --lower-is-better\n  pj objective measure \"Cost per unit\" 4.35",
     rich_markup_mode=None, no_args_is_help=True,
 )
 
@@ -528,7 +606,12 @@ def objective_add(
     target: Annotated[Optional[str], typer.Option("--target", help="The value you aim for.", metavar="X")] = None,
     lower_is_better: Annotated[bool, typer.Option("--lower-is-better", help="Lower values are better (costs, delays).")] = False,
 ) -> None:
-    """Add an objective to measure progress against."""
+    """Add an objective to measure progress against.
+
+    \b
+    Example:
+      pj objective add "Cost per unit" --kind business --unit EUR --target 4.2 --lower-is-better
+    """
     from ..services import objectives as so
 
     _require(kind=kind)
@@ -546,7 +629,12 @@ def objective_measure(
     date: opt.DateOpt = None,
     note_: Annotated[Optional[str], typer.Option("--note", help="Where it comes from, what it means.", metavar="TEXT")] = None,
 ) -> None:
-    """Record a measurement of an objective (today, or --date)."""
+    """Record a measurement of an objective (today, or --date).
+
+    \b
+    Example:
+      pj objective measure "Cost per unit" 4.35 --note "October close"
+    """
     from ..services import objectives as so
 
     env = opt.env_of(ctx)
@@ -557,7 +645,12 @@ def objective_measure(
 
 @objective_app.command("list")
 def objective_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
-    """Your objectives with the latest value, its trend and the distance to target."""
+    """Your objectives with the latest value, its trend and the distance to target.
+
+    \b
+    Example:
+      pj objective list
+    """
     from ..services import objectives as so
 
     statuses = so.objective_statuses(opt.env_of(ctx).conn)
@@ -655,7 +748,12 @@ def _map_rich(m) -> None:
 
 def map_cmd(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Json = False) -> None:
     """The four boxes (leadership, teams, managers, employees) with your partners: this
-    quarter's session held or not, overdue commitments, latest trust score."""
+    quarter's session held or not, overdue commitments, latest trust score.
+
+    \b
+    Example:
+      pj map --quarter last
+    """
     from ..services import partnerships as ps
     from .output import use_color
 
@@ -673,7 +771,12 @@ def map_cmd(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Json =
 
 def nudge(ctx: typer.Context) -> None:
     """One short line of what needs attention today, or nothing when all is well. Fast
-    enough for your shell's start-up file: add 'pj nudge' to ~/.bashrc or ~/.zshrc."""
+    enough for your shell's start-up file: add 'pj nudge' to ~/.bashrc or ~/.zshrc.
+
+    \b
+    Example:
+      echo 'pj nudge' >> ~/.bashrc
+    """
     env = opt.env_of(ctx)
     if not env.db_path.exists():
         return  # no journal yet: stay silent rather than create one from a shell start-up
@@ -687,11 +790,13 @@ def nudge(ctx: typer.Context) -> None:
 # --- config ---------------------------------------------------------------------------
 
 config_app = typer.Typer(
-    help="Settings kept in the journal itself, such as the month your fiscal year starts.",
+    help="Settings kept in the journal itself: the month your fiscal year starts, the public"
+    " holidays and your own days without sessions.\n\n\b\nExamples:\n  pj config list\n"
+    "  pj config set holidays US-CA",
     rich_markup_mode=None, no_args_is_help=True,
 )
 _KEY_ARG = Annotated[
-    str, typer.Argument(help="The setting, e.g. fiscal-year-start.", metavar="KEY",
+    str, typer.Argument(help="The setting: fiscal-year-start, holidays or blocked.", metavar="KEY",
                         autocompletion=complete.settings)
 ]
 
@@ -700,9 +805,16 @@ _KEY_ARG = Annotated[
 def config_set(
     ctx: typer.Context,
     key: _KEY_ARG,
-    value: Annotated[str, typer.Argument(help="The new value, e.g. 4 or April.", metavar="VALUE")],
+    value: Annotated[str, typer.Argument(help="The new value, e.g. April, US-CA or 2026-12-21..2027-01-01.", metavar="VALUE")],
 ) -> None:
-    """Change a setting. Example: pj config set fiscal-year-start April"""
+    """Change a setting ('pj config list' shows them all with what they do).
+
+    \b
+    Examples:
+      pj config set fiscal-year-start April
+      pj config set holidays US-CA
+      pj config set blocked 2026-12-21..2027-01-01,2027-04-02
+    """
     from ..services import partnerships as ps
     from ..services import quarters as jq
 
@@ -716,7 +828,12 @@ def config_set(
 
 @config_app.command("get")
 def config_get(ctx: typer.Context, key: _KEY_ARG, as_json: opt.Json = False) -> None:
-    """Print one setting's value."""
+    """Print one setting's value.
+
+    \b
+    Example:
+      pj config get holidays
+    """
     from ..services import partnerships as ps
 
     setting, value, default = ps.get_setting(opt.env_of(ctx).conn, key)
@@ -728,7 +845,12 @@ def config_get(ctx: typer.Context, key: _KEY_ARG, as_json: opt.Json = False) -> 
 
 @config_app.command("list")
 def config_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
-    """Every setting with its value and what it does."""
+    """Every setting with its value and what it does.
+
+    \b
+    Example:
+      pj config list
+    """
     from ..services import partnerships as ps
 
     rows = ps.list_settings(opt.env_of(ctx).conn)

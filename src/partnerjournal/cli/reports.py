@@ -52,6 +52,11 @@ def evaluate(
 
     On a terminal it walks you through the 13 steps, showing last quarter's rating
     beside each. Running it again for the same quarter updates that evaluation.
+
+    \b
+    Examples:
+      pj evaluate
+      pj evaluate --rating 3=4 --note "3=met every partner" --adjust "3,4: book sessions in month one"
     """
     from ..catalog import load_catalog
     from ..services import evaluation as se
@@ -132,7 +137,12 @@ def progress(
 ) -> None:
     """Your progress on the 13 steps: practice this quarter and overall, weeks in a row,
     self-ratings and their change, a weekly chart per step and a calendar of days
-    journaled."""
+    journaled.
+
+    \b
+    Example:
+      pj progress --quarter last
+    """
     from ..render import PROGRESS_RENDERERS, renderer
     from ..services import quarters as jq
     from ..services import reports as sr
@@ -165,7 +175,13 @@ def report(
     ] = None,
     as_json: opt.Json = False,
 ) -> None:
-    """The quarterly self-evaluation report, to read or print for your quarterly review."""
+    """The quarterly self-evaluation report, to read or print for your quarterly review.
+
+    \b
+    Examples:
+      pj report
+      pj report --quarter last --format html --output ~/reviews/2026Q3.html
+    """
     from ..errors import UsageError
     from ..render import REPORT_RENDERERS, renderer
     from ..services import quarters as jq
@@ -192,7 +208,8 @@ def demo(
     ctx: typer.Context,
     db: Annotated[
         Optional[str],
-        typer.Option("--db", help="Where to build the demo journal (default: a throwaway one).",
+        typer.Option("--db", help="Where to build the demo journal, to explore it afterwards "
+                     "(default: a throwaway one; your own journal is never touched).",
                      metavar="PATH"),
     ] = None,
     fmt: Annotated[
@@ -201,7 +218,12 @@ def demo(
     ] = "terminal",
 ) -> None:
     """Build the example journal (a realistic quarter of a leader's journal) and print
-    its quarterly report, so you can see what partnerjournal gives back."""
+    its quarterly report, so you can see what partnerjournal gives back.
+
+    \b
+    Example:
+      pj demo --format html > demo.html
+    """
     import tempfile
     from pathlib import Path
 
