@@ -569,3 +569,31 @@ def test_help_says_reflection_not_entry(pj, db):
         text = ok(pj(*path, "--help")).stdout.lower()
         assert not re.search(r"\bentr(y|ies)\b", text), f"pj {' '.join(path)} says 'entry'"
         assert "record" not in text.replace("record a", "").replace("recorded", ""), path
+
+
+def test_version_on_a_damaged_journal_still_prints_one_line(pj, db):
+    db.write_bytes(b"SQLite format 3\x00" + b"\xff" * 2000)
+    before = db.read_bytes()
+    r = ok(pj("--version"))
+    assert r.stdout.startswith(f"partnerjournal {__version__} · journal {db} (")
+    assert len(r.stdout.splitlines()) == 1 and db.read_bytes() == before
+
+
+COMPLETION_IMPORTS = r"""
+import os, sys
+os.environ.update(_PJ_COMPLETE="bash_complete", COMP_WORDS="pj reflect x --prompt ", COMP_CWORD="4")
+from partnerjournal.cli import app
+try:
+    app(prog_name="pj")
+except SystemExit:
+    pass
+heavy = sorted(m for m in ("pydantic", "rich", "sqlite_utils", "holidays") if m in sys.modules)
+assert not heavy, heavy
+"""
+
+
+def test_completion_imports_nothing_heavy(filled, tmp_path):
+    r = subprocess.run([sys.executable, "-c", COMPLETION_IMPORTS], capture_output=True, text=True,
+                       env=filled, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert "plain,mine" in r.stdout  # it did complete, from the journal
