@@ -597,3 +597,24 @@ def test_completion_imports_nothing_heavy(filled, tmp_path):
                        env=filled, timeout=60)
     assert r.returncode == 0, r.stderr
     assert "plain,mine" in r.stdout  # it did complete, from the journal
+
+
+@pytest.mark.parametrize("args", [["--db", "", "log"], ["log", "--db", ""], ["log", "--db", " "],
+                                  ["partner", "list", "--db="]])
+def test_an_empty_db_is_refused_in_either_place(pj, db, args):
+    r = pj(*args)
+    assert r.exit_code == 2 and "--db needs a file name" in one_error_line(r)
+    assert not db.exists()
+
+
+def test_zsh_and_fish_speak_the_same_protocol(pj_path, filled):
+    def ask(shell, words, cword):
+        r = subprocess.run([pj_path], capture_output=True, text=True, timeout=60, env={
+            **filled, "_PJ_COMPLETE": f"{shell}_complete", "COMP_WORDS": words, "COMP_CWORD": cword})
+        assert (r.returncode, r.stderr) == (0, ""), r
+        return r.stdout.splitlines()
+
+    assert ask("zsh", "pj partner show M", "3") == ["plain", "Maria Lopez", "_"]
+    zsh = ask("zsh", "pj par", "1")
+    assert zsh[:2] == ["plain", "partner"] and "Hitt's four boxes" in zsh[2]
+    assert ask("fish", "pj log --tag b", "b") == ["plain,budget"]

@@ -19,7 +19,7 @@ _UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "Usage
 
 from .. import __version__
 from ..errors import PJError
-from .core import PJCommand, PJSubGroup, PlainHelp, no_such_command
+from .core import PJCommand, PJSubGroup, PlainHelp, check_db, no_such_command
 
 COMPLETE_VAR = "_PJ_COMPLETE"  # click's shell completion protocol: the scripts set it
 
@@ -194,7 +194,7 @@ def root(
     """partnerjournal: two minutes a day to become a trusted partner, not an order taker."""
     from ..context import Env
 
-    env = Env.from_option(db)
+    env = Env.from_option(check_db(db, ctx))
     if version:
         typer.echo(_version_line(env.db_path))
         raise typer.Exit()

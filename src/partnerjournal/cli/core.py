@@ -69,9 +69,19 @@ def no_such_command(group: click.Group, ctx: click.Context, args: list[str]):
     raise click.UsageError(f"no such command '{name}'{_suggest(group, ctx, name)}", ctx)
 
 
+def check_db(value: str | None, ctx: click.Context | None = None) -> str | None:
+    """--db in either place: a file name, never an empty one."""
+    if value is not None and not value.strip():
+        raise click.UsageError(
+            "--db needs a file name (leave it out to use PARTNERJOURNAL_DB or your own journal)",
+            ctx,
+        )
+    return value
+
+
 def _db_after_command(ctx: click.Context, param: click.Parameter, value):
     """``pj log --db X`` means the same as ``pj --db X log``."""
-    if value is None:
+    if check_db(value, ctx) is None:
         return value
     root = ctx.find_root()
     # a --db before the command must agree; PARTNERJOURNAL_DB is overridden, as by any --db
