@@ -144,7 +144,8 @@ app = typer.Typer(
     name="pj",
     help=(
         "partnerjournal: two minutes a day to become a trusted partner, not an order taker.\n\n"
-        "Start with 'pj today'. Every command takes --help, and --db after its name too.\n\n"
+        "Start with 'pj today'. Every command takes --help; --db goes before or after the"
+        " command.\n\n"
         "\b\nExamples:\n  pj today\n  pj log -n 5\n  pj --db ~/work/journal.sqlite map"
     ),
     add_completion=False,
