@@ -216,6 +216,11 @@ def test_a_mistyped_command_suggests_the_closest(pj, db, args, wrong, right, whe
     assert r.stdout == "" and not db.exists()
 
 
+def test_a_beginning_names_every_command_it_could_be(pj, db):
+    assert "did you mean 'objective'?" in one_error_line(pj("obj"))
+    assert "did you mean 'commitment' or 'completion'?" in one_error_line(pj("com"))
+
+
 def test_no_suggestion_for_nonsense(pj, db):
     r = pj("xyzzy")
     assert r.exit_code == 2

@@ -58,9 +58,13 @@ def _suggest(group: click.Group, ctx: click.Context, name: str) -> str:
 
     names = [n for n in group.list_commands(ctx) if not n.startswith("_")]
     close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.6)
+    if not close and name:  # a beginning: 'pj obj' -> objective
+        close = [n for n in names if n.startswith(name.lower())]
     if not close:
-        close = [n for n in names if n.startswith(name.lower())][:1] if name else []
-    return f": did you mean '{close[0]}'?" if close else ""
+        return ""
+    if len(close) > 1:
+        return ": did you mean " + " or ".join(f"'{n}'" for n in close) + "?"
+    return f": did you mean '{close[0]}'?"
 
 
 def no_such_command(group: click.Group, ctx: click.Context, args: list[str]):
