@@ -623,3 +623,14 @@ def test_zsh_and_fish_speak_the_same_protocol(pj_path, filled):
     zsh = ask("zsh", "pj par", "1")
     assert zsh[:2] == ["plain", "partner"] and "Hitt's four boxes" in zsh[2]
     assert ask("fish", "pj log --tag b", "b") == ["plain,budget"]
+
+
+@pytest.mark.parametrize("tail", ["[required]", "[default: 90]", "[env var: X; required]",
+                                  "[default: a\\b]", "\\[literal]", "[1<=x<=10]"])
+def test_the_help_formatter_undoes_exactly_richs_escape(tail):
+    from rich.markup import escape
+
+    from partnerjournal.cli.core import _unescape_tail
+
+    assert _unescape_tail("Some help.  " + escape(tail)) == "Some help.  " + tail
+    assert _unescape_tail("no tail here") == "no tail here"
