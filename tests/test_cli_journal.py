@@ -624,7 +624,7 @@ def test_delete_without_yes_off_a_terminal_deletes_nothing(pj, db, journal):
 
 def test_version(pj, db):
     r = ok(pj("--version"))
-    assert r.stdout == f"partnerjournal {__version__}\n"
+    assert r.stdout == f"partnerjournal {__version__} · journal {db} (no journal yet)\n"
     assert __version__ == importlib.metadata.version("partnerjournal")
     assert not db.exists()  # asking for the version opens no journal
 

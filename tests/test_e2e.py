@@ -54,14 +54,17 @@ def run(pj_path, journal, tmp_path):
     return run
 
 
-def test_version(run):
+def test_version(run, journal):
     r = run("--version")
-    assert (r.returncode, r.stdout, r.stderr) == (0, f"partnerjournal {__version__}\n", "")
+    assert (r.returncode, r.stderr) == (0, "")
+    assert r.stdout == f"partnerjournal {__version__} · journal {journal} (no journal yet)\n"
+    assert not journal.exists()
 
 
 def test_python_dash_m(run):
     r = run("--version", exe=[sys.executable, "-m", "partnerjournal"])
-    assert (r.returncode, r.stdout) == (0, f"partnerjournal {__version__}\n")
+    assert r.returncode == 0
+    assert r.stdout.startswith(f"partnerjournal {__version__} · journal ")
 
 
 def test_reflect_then_log_json(run, journal):

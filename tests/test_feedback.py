@@ -94,8 +94,7 @@ def test_survey_to_a_file_is_private(pj, maria, tmp_path):
     [
         (["survey", "Nobody"], 1, "no partner named 'Nobody'"),
         (["survey", "Maria Lopez", "--format", "pdf"], 2, "--format 'pdf' is not one of"),
-        (["survey", "Maria Lopez", "--output", ""], 2, "--output is empty"),
-        (["survey", "Maria Lopez", "--output", "/nonexistent-dir/x.html"], 2, "does not exist"),
+        (["survey", "Maria Lopez", "--output", ""], 2, "--output needs a file name"),
     ],
 )
 def test_survey_bad_input(pj, db, maria, args, code, words):
@@ -107,6 +106,19 @@ def test_survey_bad_input(pj, db, maria, args, code, words):
 
 
 # --- recording feedback ---------------------------------------------------------------
+
+
+def test_survey_output_is_written_like_every_other_output(pj, db, maria, tmp_path):
+    out = tmp_path / "new" / "folder" / "maria.md"
+    r = pj("survey", "Maria Lopez", "--format", "markdown", "--output", str(out))
+    assert r.exit_code == 0, r
+    assert out.read_text(encoding="utf-8").startswith("#")
+    assert oct(out.stat().st_mode & 0o777) == "0o600"
+    assert oct(out.parent.stat().st_mode & 0o777) == "0o700"
+    before = snapshot(db)
+    r = pj("survey", "Maria Lopez", "--output", str(db))  # never over the journal
+    failed(r, 2)
+    assert "is your journal" in r.stderr and snapshot(db) == before
 
 
 def test_feedback_add_list_and_json(pj, maria):
@@ -256,14 +268,14 @@ def test_trust_shows_the_partners_latest_view_and_the_gap(pj, maria):
     r = _trust(pj, maria, 7, 8, 6, 3)
     assert r.exit_code == 0, r
     out = r.stdout.splitlines()
-    assert out[0] == "Trust with Maria Lopez on 2026-11-23: 7.0 (first check)"
+    assert out[0] == "Trust with Maria Lopez on 2026-11-23: 7 (first check)"
     assert out[2] == "Maria Lopez's view (feedback of 2026-11-20) beside yours:"
     rows = {line.split()[0]: line.split()[1:] for line in out[4:9]}
     assert rows["credibility"] == ["7", "6", "-1"]
     assert rows["reliability"] == ["8", "5", "-3"]
     assert rows["intimacy"] == ["6", "7", "+1"]
     assert rows["self-orientation"][:3] == ["3", "4", "+1"]
-    assert rows["trust"] == ["7.0", "4.5", "-2.5"]
+    assert rows["trust"] == ["7", "4.5", "−2.5"]  # the report's rounding and signs
     assert out[9] == "  satisfaction 8/10"
     view = _trust(pj, maria, 7, 8, 6, 3, "--json").json()["partner_view"]
     assert view["gap"] == {"credibility": -1, "reliability": -3, "intimacy": 1,

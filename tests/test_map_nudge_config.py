@@ -51,7 +51,7 @@ def test_map_json(pj, team):
     assert list(m["boxes"]) == ["leadership", "managers", "teams", "employees"]
     assert m["boxes"]["managers"] == [{
         "name": "Maria Lopez", "relation": "direct", "session_done": True,
-        "overdue_commitments": 2, "trust": 7.3,
+        "overdue_commitments": 2, "trust": 22 / 3,  # exact; screens round it
     }]
     assert [e["name"] for e in m["boxes"]["leadership"]] == ["Ana"]  # Old Boss is archived
     assert m["boxes"]["teams"][0]["session_done"] is False  # Sam met last quarter
@@ -186,7 +186,8 @@ def test_config_get_and_list(pj):
     assert "= 1 (January) (default)" in pj("config", "list").stdout
     pj("config", "set", "fiscal-year-start", "October")
     rows = {row["key"]: row for row in pj("config", "list", "--json").json()}
-    assert list(rows) == ["fiscal-year-start", "your-name", "contextual-prompts"]
+    assert list(rows) == ["fiscal-year-start", "your-name", "contextual-prompts", "holidays",
+                          "blocked"]
     row = rows["fiscal-year-start"]
     assert (row["key"], row["value"], row["default"]) == ("fiscal-year-start", "10", False)
     row = rows["contextual-prompts"]

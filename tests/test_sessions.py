@@ -304,8 +304,11 @@ def test_prep_output_file_is_private_and_atomic(pj, history, tmp_path):
 
 
 def test_prep_output_errors(pj, history, tmp_path):
-    failed(pj("session", "prep", "Maria Lopez", "--output", str(tmp_path / "no" / "a.md")), 2)
+    # a missing folder is created, as for report and export (one --output behaviour)
+    assert pj("session", "prep", "Maria Lopez", "--output", str(tmp_path / "no" / "a.md")).exit_code == 0
+    assert (tmp_path / "no" / "a.md").is_file()
     failed(pj("session", "prep", "Maria Lopez", "--output", str(tmp_path)), 2)
+    failed(pj("session", "prep", "Maria Lopez", "--output", ""), 2)
     r = pj("session", "prep", "Nobody")
     failed(r, 1)
     assert "pj partner add" in r.stderr

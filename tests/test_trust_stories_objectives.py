@@ -35,13 +35,13 @@ def test_trust_score_and_change_since_last_check(pj, maria):
         "  = (7 + 6 + 5) / 4",
     ]
     r = trust(pj, "maria lopez", 8, 7, 7, 3)
-    assert r.stdout.splitlines()[0] == (
-        "Trust with Maria Lopez on 2026-11-23: 7.3 (+2.8 since 2026-08-01, was 4.5)"
+    assert r.stdout.splitlines()[0] == (  # two decimals, half up, as in the report
+        "Trust with Maria Lopez on 2026-11-23: 7.33 (+2.83 since 2026-08-01, was 4.5)"
     )
     r = trust(pj, "Maria Lopez", 6, 6, 6, 3, "--json")
-    data = r.json()
-    assert data["score"] == 6.0 and data["change"] == -1.3
-    assert data["previous"] == {"date": "2026-11-23", "score": 7.3}
+    data = r.json()  # the exact values: 18/3 - 22/3 = -4/3
+    assert data["score"] == 6.0 and data["change"] == -4 / 3
+    assert data["previous"] == {"date": "2026-11-23", "score": 22 / 3}
     assert data["credibility"] == 6 and data["self_orientation"] == 3
 
 

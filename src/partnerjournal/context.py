@@ -48,6 +48,12 @@ class Env:
         path = Path(raw).expanduser() if raw else default_db_path()
         return cls(db_path=path)
 
+    def use_db(self, raw: str) -> None:
+        """Point at another journal file (--db given after the command name)."""
+        if self._conn is not None:
+            raise RuntimeError("the journal is already open")  # a bug, not the leader's
+        self.db_path = Path(raw).expanduser()
+
     @property
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:

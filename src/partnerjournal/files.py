@@ -31,6 +31,14 @@ def make_private_dir(folder: Path) -> None:
         raise UsageError(f"{folder} is not a folder: choose another place")
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name the same existing file (links and ``..`` included)."""
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
 def fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):  # not every file system lets a folder be synced
         fd = os.open(folder, os.O_RDONLY)

@@ -9,6 +9,36 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 BOXES = ("leadership", "managers", "teams", "employees")
+TRUST_FACTORS = ("credibility", "reliability", "intimacy", "self_orientation")
+
+
+def trust_score(credibility: int, reliability: int, intimacy: int, self_orientation: int) -> float:
+    """Maister's trust equation, (credibility + reliability + intimacy) / self-orientation,
+    unrounded: data (JSON) carries it whole; screens round it with ``render.common.number``.
+
+    >>> trust_score(7, 8, 6, 4)
+    5.25
+    """
+    return (credibility + reliability + intimacy) / self_orientation
+
+
+def trust_change(now: dict, before: dict) -> float:
+    """How far the score moved between two checks (their factors by name), computed on the
+    exact quotients, so 5.25 after 3.4 is 1.85, not 1.8499999999999996.
+
+    >>> trust_change(dict(credibility=7, reliability=8, intimacy=6, self_orientation=4),
+    ...              dict(credibility=6, reliability=6, intimacy=5, self_orientation=5))
+    1.85
+    """
+    from fractions import Fraction
+
+    def exact(factors: dict) -> Fraction:
+        return Fraction(
+            factors["credibility"] + factors["reliability"] + factors["intimacy"],
+            factors["self_orientation"],
+        )
+
+    return float(exact(now) - exact(before))
 RELATIONS = ("direct", "influential", "guidance")
 OBJECTIVE_KINDS = ("business", "customer", "employee")
 COMMITMENT_STATUSES = ("open", "kept", "dropped")

@@ -13,6 +13,7 @@ from collections import defaultdict
 from pydantic import BaseModel, Field
 
 from .catalog import Catalog
+from . import models
 from .coach import adjustment_acted_on
 from .models import BOXES
 from .progress import DayCount, PhaseTotal, ProgressInputs, ProgressReport, StepProgress, build_progress
@@ -193,12 +194,8 @@ class ReportInputs(ProgressInputs):
 
 
 def trust_score(check: dict) -> float:
-    """Maister's trust equation: (credibility + reliability + intimacy) / self-orientation."""
-    return round(
-        (check["credibility"] + check["reliability"] + check["intimacy"])
-        / check["self_orientation"],
-        2,
-    )
+    """Maister's trust equation on a check's row, unrounded (renderers round it)."""
+    return models.trust_score(*(check[k] for k in models.TRUST_FACTORS))
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -268,7 +265,7 @@ def _partnerships(data: ReportInputs, quarter: Quarter, as_of: dt.date) -> Partn
         kept = sum(1 for c in settled if c["kept_on_time"])
         history = checks.get(name, [])
         trust = trust_score(history[-1]) if history else None
-        change = round(trust - trust_score(history[-2]), 2) if len(history) > 1 else None
+        change = models.trust_change(history[-1], history[-2]) if len(history) > 1 else None
         lines.append(
             PartnerLine(
                 name=name,
@@ -361,7 +358,7 @@ def _partner_view(data: ReportInputs, quarter: Quarter) -> PartnerView:
                             partner=latest.get(t), gap=by_term[t]) for t in TERMS],
             trust_self=score_self,
             trust_partner=score_partner,
-            trust_gap=round(score_partner - score_self, 2)
+            trust_gap=score_partner - score_self
             if score_self is not None and score_partner is not None else None,
             satisfaction=now,
             previous_satisfaction=was,

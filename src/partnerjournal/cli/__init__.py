@@ -19,9 +19,12 @@ _UsageError = next(c for c in typer.BadParameter.__mro__ if c.__name__ == "Usage
 
 from .. import __version__
 from ..errors import PJError
+from .core import PJCommand, PJSubGroup, PlainHelp, check_db, no_such_command
+
+COMPLETE_VAR = "_PJ_COMPLETE"  # click's shell completion protocol: the scripts set it
 
 
-class PJGroup(TyperGroup):
+class PJGroup(PlainHelp, TyperGroup):
     """The root group: turns every failure into one clear line and an exit status
     (2 for usage errors, 1 for the rest), never a traceback."""
 
@@ -82,6 +85,38 @@ class PJGroup(TyperGroup):
     def get_command(self, ctx, cmd_name: str):
         return _registry().build(cmd_name)
 
+    def resolve_command(self, ctx, args):
+        if args and not ctx.resilient_parsing and not args[0].startswith("-"):
+            if args[0] not in _registry().entries:
+                no_such_command(self, ctx, args)
+        return super().resolve_command(ctx, args)
+
+    # Shell completion: click's own protocol (_PJ_COMPLETE=bash_complete, as the scripts
+    # of 'pj completion show' use), not Typer's, and silent whatever goes wrong.
+    def _main_shell_completion(self, ctx_args, prog_name, complete_var=None) -> None:
+        if not os.environ.get(complete_var or COMPLETE_VAR):
+            return
+        try:
+            super(TyperGroup, self)._main_shell_completion(
+                ctx_args, prog_name, complete_var or COMPLETE_VAR
+            )
+        except Exception:  # noqa: BLE001 - a Tab press must never print an error
+            if os.environ.get("PJ_DEBUG"):
+                raise
+            sys.exit(1)
+
+    def shell_complete(self, ctx, incomplete: str):
+        """Command names with their one-line help, without building every command."""
+        import click
+        from click.shell_completion import CompletionItem
+
+        items = [
+            CompletionItem(name, help=_registry().short_help(name))
+            for name in _registry().entries
+            if name.startswith(incomplete)
+        ]
+        return items + click.Command.shell_complete(self, ctx, incomplete)  # option names
+
     def format_commands(self, ctx, formatter) -> None:
         rows = [(name, _registry().short_help(name)) for name in _registry().entries]
         if rows:
@@ -109,7 +144,9 @@ app = typer.Typer(
     name="pj",
     help=(
         "partnerjournal: two minutes a day to become a trusted partner, not an order taker.\n\n"
-        "Start with 'pj today'. Every command takes --help."
+        "Start with 'pj today'. Every command takes --help; --db goes before or after the"
+        " command.\n\n"
+        "\b\nExamples:\n  pj today\n  pj log -n 5\n  pj --db ~/work/journal.sqlite map"
     ),
     add_completion=False,
     no_args_is_help=False,
@@ -119,10 +156,21 @@ app = typer.Typer(
 )
 
 
-def _version(value: bool) -> None:
-    if value:
-        typer.echo(f"partnerjournal {__version__}")
-        raise typer.Exit()
+def _version_line(db_path) -> str:
+    """The version, the journal in use and its schema, read without creating it."""
+    from ..store.lookup import schema_of
+
+    try:
+        schema = schema_of(db_path)
+    except Exception as exc:  # noqa: BLE001 - the version line must always print
+        import sqlite3
+
+        if not isinstance(exc, (OSError, sqlite3.Error)):
+            raise
+        state = "cannot be read: run 'pj doctor'"
+    else:
+        state = "no journal yet" if schema is None else f"schema v{schema}"
+    return f"partnerjournal {__version__} · journal {db_path} ({state})"
 
 
 @app.callback(invoke_without_command=True)
@@ -141,13 +189,16 @@ def root(
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", help="Show the version, the journal in use and its schema."),
     ] = False,
 ) -> None:
     """partnerjournal: two minutes a day to become a trusted partner, not an order taker."""
     from ..context import Env
 
-    env = Env.from_option(db)
+    env = Env.from_option(check_db(db, ctx))
+    if version:
+        typer.echo(_version_line(env.db_path))
+        raise typer.Exit()
     ctx.obj = env
     ctx.call_on_close(env.close)
     if ctx.invoked_subcommand is None:
@@ -179,9 +230,11 @@ class _Registry:
             target = self.entries[name]
             if not isinstance(target, typer.Typer):
                 single = typer.Typer(add_completion=False, rich_markup_mode=None)
-                single.command(name)(target)
+                single.command(name, cls=PJCommand)(target)
                 target = single
-            target._add_completion = False  # completion is not offered per subcommand
+            else:  # every command is built with pj's classes (core.py), whoever wrote it
+                _use_pj_classes(target)
+            target._add_completion = False  # completion is offered by 'pj completion'
             command = typer.main.get_command(target)
             command.name = name
             self._built[name] = command
@@ -199,6 +252,16 @@ class _Registry:
         return " ".join(first.split())
 
 
+def _use_pj_classes(group: typer.Typer) -> None:
+    if not isinstance(group.info.cls, type):  # not set by the module that made it
+        group.info.cls = PJSubGroup
+    for info in group.registered_commands:
+        if info.cls in (None, typer.core.TyperCommand):  # Typer's default, not a choice
+            info.cls = PJCommand
+    for sub in group.registered_groups:
+        _use_pj_classes(sub.typer_instance)
+
+
 _REGISTRY: _Registry | None = None
 
 
@@ -206,10 +269,20 @@ def _registry() -> _Registry:
     """Each command module registers its commands; they import heavy parts lazily."""
     global _REGISTRY
     if _REGISTRY is None:
-        from . import feedback, journal, maintenance, partners, reports, sources, transfer
+        from . import (
+            completion,
+            feedback,
+            journal,
+            maintenance,
+            partners,
+            reports,
+            sources,
+            transfer,
+        )
 
         registry = _Registry()
-        for module in (journal, reports, partners, feedback, transfer, maintenance, sources):
+        for module in (journal, reports, partners, feedback, transfer, maintenance, sources,
+                       completion):
             module.register(registry)
         _REGISTRY = registry
     return _REGISTRY

@@ -59,12 +59,18 @@ def _first_line(text: str, limit: int = 70) -> str:
     return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
+def _score(value: float, signed: bool = False) -> str:
+    from .partners import _score as shown
+
+    return shown(value, signed)
+
+
 def feedback_line(f, *, partner: bool = True) -> str:
     """``#3  2026-11-20  Maria Lopez  credibility 7 · ... · satisfaction 8``."""
     from ..partner_view import SCORES, label
 
     scores = " · ".join(f"{label(k)} {_cell(getattr(f, k))}" for k in SCORES)
-    score = f" · trust {f.score:.1f}" if f.score is not None else ""
+    score = f" · trust {_score(f.score)}" if f.score is not None else ""
     who = f"{f.partner}  " if partner else ""
     return f"#{f.id}  {f.date}  {who}{scores}{score}"
 
@@ -90,9 +96,9 @@ def gap_lines(view, indent: str = "  ") -> list[str]:
         note_ = "  (lower is better)" if term == "self_orientation" else ""
         rows.append([label(term), _cell(mine), _cell(getattr(f, term)),
                      ("—" if gap is None else f"{gap:+d}" if gap else "0") + note_])
-    mine_score = None if check is None else f"{check.score:.1f}"
-    their_score = None if f.score is None else f"{f.score:.1f}"
-    score_gap = "—" if view.score_gap is None else f"{view.score_gap:+.1f}"
+    mine_score = None if check is None else _score(check.score)
+    their_score = None if f.score is None else _score(f.score)
+    score_gap = "—" if view.score_gap is None else _score(view.score_gap, signed=True)
     rows.append(["trust", mine_score or "—", their_score or "—", score_gap])
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     out = [indent + f"{r[0]:<{widths[0]}}  {r[1]:>{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]}".rstrip()
@@ -113,9 +119,12 @@ def survey(
     """A short feedback form to hand a partner: the trust terms from their side on the
     1–10 scale of pj trust, their satisfaction, and what to keep and change. It holds
     nothing from your journal: only their name, yours (pj config set your-name NAME)
-    and the date. Record the answers with pj feedback add.
+    and the date. Note their answers afterwards with pj feedback add.
 
-    Example: pj survey "Maria Lopez" --format html --output maria.html
+    \b
+    Examples:
+      pj survey "Maria Lopez"
+      pj survey "Maria Lopez" --format html --output maria.html
     """
     from ..errors import UsageError
     from ..services import feedback as sfb
@@ -124,23 +133,23 @@ def survey(
     key = fmt.strip().lower()
     if key not in RENDERERS:
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(_FORMATS)}")
-    if output is not None and not output.strip():
-        raise UsageError("--output is empty: give a file name")
     env = opt.env_of(ctx)
     form = sfb.survey_form(env.conn, partner, env.today)
     text = RENDERERS[key](form.partner, form.leader, form.date)
     if output is None:
         typer.echo(text, nl=False)
         return
-    from .partners import _write_private
+    from .output import write_output
 
-    note(f"Survey for {form.partner} written to {_write_private(output, text)}")
+    note(f"Survey for {form.partner} written to {write_output(output, text, env.db_path)}")
 
 
 # --- feedback -------------------------------------------------------------------------
 
 feedback_app = typer.Typer(
-    help="What partners answered on the feedback survey (pj survey), beside your own trust checks.",
+    help="What partners answered on the feedback survey (pj survey), beside your own trust"
+    " checks.\n\n\b\nExamples:\n  pj feedback add \"Maria Lopez\" --reliability 5 --satisfaction 7\n"
+    "  pj feedback list \"Maria Lopez\"",
     rich_markup_mode=None, no_args_is_help=True,
 )
 
@@ -161,8 +170,10 @@ def feedback_add(
     """Record a partner's answers to the feedback survey. On a terminal it asks for
     what you did not give (Enter skips a question the partner left blank).
 
-    Example: pj feedback add "Maria Lopez" --credibility 7 --reliability 5 --intimacy 6
-    --self-orientation 4 --satisfaction 7 --keep "Weekly updates" --change "Earlier warnings"
+    \b
+    Examples:
+      pj feedback add "Maria Lopez"
+      pj feedback add "Maria Lopez" --reliability 5 --satisfaction 7 --keep "Weekly updates"
     """
     from ..partner_view import SCORES
     from ..services import feedback as sfb
@@ -211,7 +222,13 @@ def feedback_list(
     as_json: opt.Json = False,
 ) -> None:
     """Feedback that came back from partners, oldest first, with the trust score of
-    each complete form."""
+    each complete form.
+
+    \b
+    Examples:
+      pj feedback list
+      pj feedback list "Maria Lopez" --json
+    """
     from ..services import feedback as sfb
 
     rows = sfb.list_feedback(opt.env_of(ctx).conn, partner)
@@ -239,7 +256,13 @@ def feedback_edit(
     clear: Annotated[Optional[list[str]], typer.Option("--clear", help="Empty a term or answer the partner skipped, e.g. --clear intimacy (repeat for several).", metavar="TERM")] = None,
     date: opt.DateOpt = None,
 ) -> None:
-    """Correct a feedback record: give the new values, or --clear what was skipped."""
+    """Correct what you noted from a partner's form: give the new values, or --clear
+    what they skipped.
+
+    \b
+    Example:
+      pj feedback edit 3 --reliability 6 --clear intimacy
+    """
     from ..services import feedback as sfb
     from .partners import _day
 
@@ -258,7 +281,12 @@ def feedback_delete(
     fid: _ID_ARG,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; for scripts.")] = False,
 ) -> None:
-    """Delete a feedback record for good (asks first)."""
+    """Delete a partner's feedback for good (asks first).
+
+    \b
+    Example:
+      pj feedback delete 3
+    """
     from ..errors import UsageError
     from ..services import feedback as sfb
 

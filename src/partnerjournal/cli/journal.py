@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import complete
 from . import options as opt
 from .output import emit_json, emit_json_stream, emit_lines, note, say
 
@@ -118,6 +119,11 @@ def today(
     and the share of your day that went to important-but-not-urgent work. Piped text
     is saved with the options given. Some days the prompt is built from your journal:
     a commitment coming due, a session to prepare (see pj prompt --explain).
+
+    \b
+    Examples:
+      pj today
+      echo "Asked Ana what finance needs from us" | pj today --partner Ana
     """
     from ..services import coach as scoach
     from ..services import prompts as sp
@@ -288,14 +294,16 @@ def reflect(
     prompt_id: Annotated[
         Optional[str], typer.Option("--prompt", help="The prompt it answers: an id from 'pj prompts', or the"
                                     " day's coach:RULE id shown by 'pj prompt'.",
-                                    metavar="ID")
+                                    metavar="ID", autocompletion=complete.prompt_ids)
     ] = None,
     important_share: opt.Share = None,
     date: opt.DateOpt = None,
 ) -> None:
     """Save a reflection without questions, for scripts and quick capture.
 
-    Example: pj reflect "Told Ana the launch date was unrealistic, kindly." --step 1 --partner Ana
+    \b
+    Example:
+      pj reflect "Told Ana the launch date was unrealistic, kindly." --step 1 --partner Ana
     """
     from ..dates import parse_date
     from ..errors import UsageError
@@ -347,7 +355,10 @@ def prompt(
     favouring the phase you practised least this quarter. Today's prompt is kept so it
     stays the same all day; other days are only shown.
 
-    Example: pj prompt --explain
+    \b
+    Examples:
+      pj prompt --explain
+      pj prompt --date yesterday
     """
     from ..dates import parse_date
     from ..services import coach as scoach
@@ -374,13 +385,18 @@ def prompt(
     emit_lines(_wrapped(lines))
 
 
-prompts_app = typer.Typer(help="The catalog of prompts, and your own.", rich_markup_mode=None)
+prompts_app = typer.Typer(
+    help="The catalog of prompts, and your own: each with its id, the steps it serves and its"
+    " source.\n\n\b\nExamples:\n  pj prompts --step 3\n"
+    "  pj prompts add \"Whose problem did I solve today?\" --step 5",
+    rich_markup_mode=None,
+)
 
 
 @prompts_app.callback(invoke_without_command=True)
 def prompts_list(
     ctx: typer.Context,
-    step: Annotated[Optional[int], typer.Option("--step", "-s", help="Only prompts for this step.", metavar="N")] = None,
+    step: Annotated[Optional[int], typer.Option("--step", "-s", help="Only prompts for this step.", metavar="N", autocompletion=complete.steps)] = None,
     source: Annotated[Optional[str], typer.Option("--source", help="Only prompts from this source.", metavar="NAME")] = None,
     as_json: opt.Json = False,
 ) -> None:
@@ -409,7 +425,12 @@ def prompts_add(
     text: Annotated[str, typer.Argument(help="The question you want to be asked.")],
     steps: opt.Steps = None,
 ) -> None:
-    """Add a prompt of your own, kept in the journal and marked as yours."""
+    """Add a prompt of your own, kept in the journal and marked as yours.
+
+    \b
+    Example:
+      pj prompts add "Whose problem did I solve today?" --step 5
+    """
     from ..services import prompts as sp
 
     env = opt.env_of(ctx)
@@ -418,7 +439,12 @@ def prompts_add(
 
 
 def steps_cmd(ctx: typer.Context, as_json: opt.Json = False) -> None:
-    """The 13 steps of the partnership loop, in their three phases."""
+    """The 13 steps of the partnership loop, in their three phases.
+
+    \b
+    Example:
+      pj steps
+    """
     from ..catalog import load_catalog
 
     catalog = load_catalog()
@@ -460,22 +486,29 @@ def _format_entry(r, full: bool = True) -> list[str]:
 
 def log(
     ctx: typer.Context,
-    n: Annotated[Optional[int], typer.Option("-n", help="Show at most N entries.", metavar="N")] = None,
+    n: Annotated[Optional[int], typer.Option("-n", help="Show at most N reflections.", metavar="N")] = None,
     date_from: Annotated[Optional[str], typer.Option("--from", help="From this day (inclusive).", metavar="DATE")] = None,
     date_until: Annotated[Optional[str], typer.Option("--until", help="Until this day (inclusive).", metavar="DATE")] = None,
     on: Annotated[Optional[str], typer.Option("--on", help="Only this day.", metavar="DATE")] = None,
     steps: opt.Steps = None,
     phase: Annotated[
         Optional[str],
-        typer.Option("--phase", help="Only one phase: example, teach or evaluate.", metavar="PHASE"),
+        typer.Option("--phase", help="Only one phase: example, teach or evaluate.", metavar="PHASE",
+                     autocompletion=complete.phases),
     ] = None,
-    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only entries naming this partner.", metavar="NAME")] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only reflections naming this partner.", metavar="NAME", autocompletion=complete.partners)] = None,
     tags: opt.Tags = None,
-    search: Annotated[Optional[str], typer.Option("--search", help="Full-text search, best match first.", metavar="WORDS")] = None,
-    short: Annotated[bool, typer.Option("--short", help="One line per entry.")] = False,
+    search: Annotated[Optional[str], typer.Option("--search", help="Only reflections with these words, best match first.", metavar="WORDS")] = None,
+    short: Annotated[bool, typer.Option("--short", help="One line per reflection.")] = False,
     as_json: opt.Json = False,
 ) -> None:
-    """Your reflections, newest first, filtered as you like."""
+    """Your reflections, newest first, filtered as you like.
+
+    \b
+    Examples:
+      pj log -n 5 --short
+      pj log --partner "Maria Lopez" --from 2026-10-01 --search budget
+    """
     from ..catalog import PHASES, load_catalog
     from ..dates import parse_date
     from ..errors import UsageError
@@ -523,10 +556,15 @@ def log(
 
 def show(
     ctx: typer.Context,
-    entry_id: Annotated[int, typer.Argument(help="The entry id (see 'pj log').", metavar="ID")],
+    entry_id: Annotated[int, typer.Argument(help="The reflection's number (see 'pj log').", metavar="ID")],
     as_json: opt.Json = False,
 ) -> None:
-    """Show one reflection in full, with its prompt and source."""
+    """Show one reflection in full, with its prompt and source.
+
+    \b
+    Example:
+      pj show 42
+    """
     from ..services import prompts as sp
     from ..services import reflections as sr
 
@@ -556,13 +594,19 @@ def show(
 
 def edit(
     ctx: typer.Context,
-    entry_id: Annotated[int, typer.Argument(help="The entry id (see 'pj log').", metavar="ID")],
+    entry_id: Annotated[int, typer.Argument(help="The reflection's number (see 'pj log').", metavar="ID")],
     text: Annotated[Optional[str], typer.Option("--text", help="The new text ('-' reads standard input).")] = None,
     steps: opt.Steps = None,
     partners: opt.Partners = None,
     tags: opt.Tags = None,
 ) -> None:
-    """Change a reflection: in your editor, or with --text and the tagging options."""
+    """Change a reflection: in your editor, or with --text, --step, --partner and --tag
+    (each replaces what the reflection had; what you leave out stays).
+
+    \b
+    Example:
+      pj edit 42 --tag budget --partner "Maria Lopez"
+    """
     from ..services import reflections as sr
 
     env = opt.env_of(ctx)
@@ -585,10 +629,15 @@ def edit(
 
 def delete(
     ctx: typer.Context,
-    entry_id: Annotated[int, typer.Argument(help="The entry id (see 'pj log').", metavar="ID")],
+    entry_id: Annotated[int, typer.Argument(help="The reflection's number (see 'pj log').", metavar="ID")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; for scripts.")] = False,
 ) -> None:
-    """Delete a reflection for good (asks first)."""
+    """Delete a reflection for good (asks first).
+
+    \b
+    Example:
+      pj delete 42
+    """
     from ..errors import UsageError
     from ..services import reflections as sr
 

@@ -9,8 +9,14 @@ from .output import emit_json, emit_lines
 
 
 def doctor(ctx: typer.Context, as_json: opt.Json = False) -> None:
-    """Check your journal: integrity, schema version, counts, file permissions and free
-    space — and what to do about each problem found. Changes nothing."""
+    """Check your journal: whether the file is sound and up to date, what it holds, who
+    can read it and the free space, with what to do about each problem found. Changes
+    nothing.
+
+    \b
+    Example:
+      pj doctor
+    """
     from ..services.doctor import diagnose
 
     env = opt.env_of(ctx)

@@ -6,6 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import complete
+
 
 def env_of(ctx: typer.Context):
     """The command's :class:`~partnerjournal.context.Env`, set up by the root group."""
@@ -14,15 +16,18 @@ def env_of(ctx: typer.Context):
 Json = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of text.")]
 Steps = Annotated[
     Optional[list[int]],
-    typer.Option("--step", "-s", help="A step it served, 1–13 (repeat for several).", metavar="N"),
+    typer.Option("--step", "-s", help="A step it served, 1–13 (repeat for several).", metavar="N",
+                 autocompletion=complete.steps),
 ]
 Partners = Annotated[
     Optional[list[str]],
     typer.Option("--partner", "-p", help="A partner involved (repeat; new names are created).",
-                 metavar="NAME"),
+                 metavar="NAME", autocompletion=complete.partners),
 ]
 Tags = Annotated[
-    Optional[list[str]], typer.Option("--tag", "-t", help="A tag (repeat for several).", metavar="TAG")
+    Optional[list[str]],
+    typer.Option("--tag", "-t", help="A tag (repeat for several).", metavar="TAG",
+                 autocompletion=complete.tags),
 ]
 Share = Annotated[
     Optional[int],

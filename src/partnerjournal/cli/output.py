@@ -85,6 +85,35 @@ def note(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
+def output_path(value: str | None):
+    """``--output`` as a path (``~`` expanded), or None when it was not given. One rule
+    for every command with -o/--output: an empty value is refused, not taken as 'here'."""
+    if value is None:
+        return None
+    if not value.strip():
+        from ..errors import UsageError
+
+        raise UsageError("--output needs a file name (leave it out to print to the screen)")
+    from pathlib import Path
+
+    return Path(value).expanduser()
+
+
+def write_output(value: str, text: str, journal=None):
+    """Write a command's result to its ``--output`` file: missing folders are created
+    owner-only (0700), the file is owner-only (0600) and written atomically, a folder or
+    the journal itself is refused. Returns the path written."""
+    from ..files import atomic_write_text, same_file
+
+    path = output_path(value)
+    if journal is not None and same_file(path, journal):
+        from ..errors import UsageError
+
+        raise UsageError(f"{path} is your journal: give --output another file")
+    atomic_write_text(path, text)
+    return path
+
+
 def use_color() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")
 

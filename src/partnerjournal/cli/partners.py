@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..context import Env
+from . import complete
 from . import options as opt
 from .output import emit_json, emit_lines, note, say
 
@@ -40,6 +41,13 @@ def _require(**flags: object) -> None:
         raise UsageError(f"missing {', '.join(missing)}: see --help for the values")
 
 
+def _score(value: float, signed: bool = False) -> str:
+    """A trust score (or its change) as every screen shows it: the report's rounding."""
+    from ..render import common
+
+    return common.signed(value) if signed else common.number(value)
+
+
 def _table(rows: list[list[str]]) -> list[str]:
     """Rows of cells as lines with aligned columns (the last column is not padded)."""
     if not rows:
@@ -50,7 +58,10 @@ def _table(rows: list[list[str]]) -> list[str]:
     ]
 
 
-_PARTNER_ARG = Annotated[str, typer.Argument(help="The partner's name (any case).", metavar="PARTNER")]
+_PARTNER_ARG = Annotated[
+    str, typer.Argument(help="The partner's name (any case).", metavar="PARTNER",
+                        autocompletion=complete.partners)
+]
 _BOX_HELP = "Hitt's box: leadership, managers, teams or employees."
 _RELATION_HELP = (
     "How you work together: direct (reporting, daily work), influential (direction, "
@@ -60,7 +71,9 @@ _RELATION_HELP = (
 # --- partner --------------------------------------------------------------------------
 
 partner_app = typer.Typer(
-    help="The people and groups you partner with, placed in Hitt's four boxes.",
+    help="The people and groups you partner with, placed in Hitt's four boxes.\n\n\b\n"
+    "Examples:\n  pj partner add \"Maria Lopez\" --box managers --relation direct\n"
+    "  pj partner show \"Maria Lopez\"",
     rich_markup_mode=None, no_args_is_help=True,
 )
 
@@ -69,14 +82,16 @@ partner_app = typer.Typer(
 def partner_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Their name, e.g. 'Maria Lopez' or 'Team Leads'.")],
-    box: Annotated[Optional[str], typer.Option("--box", "-b", help=_BOX_HELP + " Required.", metavar="BOX")] = None,
-    relation: Annotated[Optional[str], typer.Option("--relation", "-r", help=_RELATION_HELP + " Required.", metavar="TYPE")] = None,
+    box: Annotated[Optional[str], typer.Option("--box", "-b", help=_BOX_HELP + " Asked on a terminal when left out.", metavar="BOX", autocompletion=complete.boxes)] = None,
+    relation: Annotated[Optional[str], typer.Option("--relation", "-r", help=_RELATION_HELP + " Asked on a terminal when left out.", metavar="TYPE", autocompletion=complete.relations)] = None,
     note_: Annotated[Optional[str], typer.Option("--note", help="Anything worth remembering about them.", metavar="TEXT")] = None,
 ) -> None:
-    """Add a partnership: who, which box they sit in and how you work together.
-    Without --box or --relation it asks for them on a terminal.
+    """Add a partner: who they are, which of Hitt's boxes they sit in and how you work
+    together. Without --box or --relation it asks for them on a terminal.
 
-    Example: pj partner add "Maria Lopez" --box managers --relation direct
+    \b
+    Example:
+      pj partner add "Maria Lopez" --box managers --relation direct
     """
     from ..errors import UsageError
     from ..services import partnerships as ps
@@ -104,7 +119,12 @@ def partner_add(
 
 @partner_app.command("list")
 def partner_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
-    """Your partners with their box, relation and last session; archived ones are marked."""
+    """Your partners with their box, relation and last session; archived ones are marked.
+
+    \b
+    Example:
+      pj partner list
+    """
     from ..services import partnerships as ps
 
     rows = ps.list_partners(opt.env_of(ctx).conn)
@@ -150,7 +170,7 @@ def _partner_lines(d) -> list[str]:
     lines += ["", f"Trust checks: {len(d.trust_checks)}"]
     for t in d.trust_checks:
         lines.append(
-            f"  {t.date}  {t.score:.1f}  (credibility {t.credibility}, reliability"
+            f"  {t.date}  {_score(t.score)}  (credibility {t.credibility}, reliability"
             f" {t.reliability}, intimacy {t.intimacy}, self-orientation {t.self_orientation})"
         )
     lines += _feedback_lines(d)
@@ -181,8 +201,13 @@ def _feedback_lines(d) -> list[str]:
 
 @partner_app.command("show")
 def partner_show(ctx: typer.Context, name: _PARTNER_ARG, as_json: opt.Json = False) -> None:
-    """Everything about one partnership: reflections naming them, sessions, commitments,
-    trust checks, their feedback beside your own checks, and stories."""
+    """Everything about one partner: reflections naming them, sessions, commitments,
+    trust checks, their feedback beside your own checks, and stories.
+
+    \b
+    Example:
+      pj partner show "Maria Lopez"
+    """
     from ..services import partnerships as ps
 
     env = opt.env_of(ctx)
@@ -198,11 +223,16 @@ def partner_edit(
     ctx: typer.Context,
     name: _PARTNER_ARG,
     new_name: Annotated[Optional[str], typer.Option("--name", help="A new name.", metavar="NAME")] = None,
-    box: Annotated[Optional[str], typer.Option("--box", "-b", help=_BOX_HELP + " 'none' clears it.", metavar="BOX")] = None,
-    relation: Annotated[Optional[str], typer.Option("--relation", "-r", help=_RELATION_HELP + " 'none' clears it.", metavar="TYPE")] = None,
+    box: Annotated[Optional[str], typer.Option("--box", "-b", help=_BOX_HELP + " 'none' clears it.", metavar="BOX", autocompletion=complete.boxes)] = None,
+    relation: Annotated[Optional[str], typer.Option("--relation", "-r", help=_RELATION_HELP + " 'none' clears it.", metavar="TYPE", autocompletion=complete.relations)] = None,
     note_: Annotated[Optional[str], typer.Option("--note", help="A new note ('' clears it).", metavar="TEXT")] = None,
 ) -> None:
-    """Change a partner's name, box, relation or note."""
+    """Change a partner's name, box, relation or note.
+
+    \b
+    Example:
+      pj partner edit "Maria Lopez" --box leadership
+    """
     from ..services import partnerships as ps
 
     env = opt.env_of(ctx)
@@ -217,8 +247,13 @@ def partner_archive(
     name: _PARTNER_ARG,
     undo: Annotated[bool, typer.Option("--undo", help="Restore an archived partner.")] = False,
 ) -> None:
-    """Archive a partnership that has ended: its history stays, it leaves the map and
-    the sessions due."""
+    """Archive a partner you no longer work with: their history stays, they leave the
+    map and the sessions due.
+
+    \b
+    Example:
+      pj partner archive "Maria Lopez"
+    """
     from ..services import partnerships as ps
 
     env = opt.env_of(ctx)
@@ -229,7 +264,8 @@ def partner_archive(
 # --- session --------------------------------------------------------------------------
 
 session_app = typer.Typer(
-    help="Quarterly partnership sessions: about 90 minutes with each partner, spread over the quarter.",
+    help="Quarterly partnership sessions: about 90 minutes with each partner, spread over the"
+    " quarter.\n\n\b\nExamples:\n  pj session due\n  pj session prep \"Maria Lopez\"",
     rich_markup_mode=None, no_args_is_help=True,
 )
 
@@ -250,7 +286,13 @@ def session_add(
     objectives: Annotated[Optional[str], typer.Option("--objectives", help="The objectives you discussed.", metavar="TEXT")] = None,
     feedback: Annotated[Optional[str], typer.Option("--feedback", help="The feedback you gathered.", metavar="TEXT")] = None,
 ) -> None:
-    """Record a partnership session that took place (asks its three questions on a terminal)."""
+    """Record a partnership session that took place (asks its three questions on a
+    terminal).
+
+    \b
+    Example:
+      pj session add "Maria Lopez" --successes "Launch on time" --objectives "Q1 budget" --feedback "Involve her team earlier"
+    """
     from ..errors import UsageError
     from ..services import sessions as ss
 
@@ -280,7 +322,13 @@ def session_add(
 @session_app.command("due")
 def session_due(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Json = False) -> None:
     """Active partners with no session yet in the quarter, with proposed dates spread
-    over the weekdays left."""
+    over the weekdays left, skipping public holidays and your blocked days (see
+    'pj config list').
+
+    \b
+    Example:
+      pj session due
+    """
     from ..services import sessions as ss
 
     env = opt.env_of(ctx)
@@ -300,25 +348,8 @@ def session_due(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Js
         last = f"last {d.last_session}" if d.last_session else "never met"
         rows.append([f"  {d.partner.name}", f"propose {d.proposed_date:%a %Y-%m-%d}", last])
     emit_lines(_table(rows))
-
-
-def _write_private(path_text: str, text: str) -> str:
-    """Write ``text`` to a file readable by its owner only, atomically: a reader sees
-    the old file or the new one, never half of it."""
-    from pathlib import Path
-
-    from ..errors import UsageError
-
-    path = Path(path_text).expanduser()
-    if path.is_dir():
-        raise UsageError(f"--output {path} is a folder: give a file name inside it")
-    folder = path.parent
-    if not folder.is_dir():
-        raise UsageError(f"the folder {folder} does not exist: create it or choose another --output")
-    from ..files import atomic_write_text
-
-    atomic_write_text(path, text)
-    return str(path)
+    if due.skipped_line():
+        note(due.skipped_line())
 
 
 @session_app.command("prep")
@@ -328,21 +359,30 @@ def session_prep(
     output: Annotated[Optional[str], typer.Option("--output", "-o", help="Write the agenda to this file (markdown).", metavar="FILE")] = None,
 ) -> None:
     """The agenda for your next session with a partner, in markdown: successes to share,
-    objectives, open commitments, last feedback and what you did with it, questions."""
-    from ..services import sessions as ss
+    objectives, open commitments, last feedback and what you did with it, questions.
 
+    \b
+    Example:
+      pj session prep "Maria Lopez" --output ~/agendas/maria.md
+    """
+    from ..services import sessions as ss
+    from .output import output_path, write_output
+
+    output_path(output)  # a bad --output fails before any work
     env = opt.env_of(ctx)
     text = ss.agenda_markdown(ss.prepare(env.conn, partner, env.today))
     if output is None:
         typer.echo(text, nl=False)
         return
-    note(f"Agenda written to {_write_private(output, text)}")
+    note(f"Agenda written to {write_output(output, text, env.db_path)}")
 
 
 # --- commitments ----------------------------------------------------------------------
 
 commitment_app = typer.Typer(
-    help="The trust ledger: what you promised partners, and whether you delivered on time.",
+    help="The trust ledger: what you promised partners, and whether you delivered on time."
+    "\n\n\b\nExamples:\n  pj commitment add \"Maria Lopez\" \"Send the forecast\" --due 2026-12-04"
+    "\n  pj commitment done 7",
     rich_markup_mode=None, no_args_is_help=True,
 )
 _ID_ARG = Annotated[int, typer.Argument(help="The commitment's number (see 'pj commitment list').", metavar="ID")]
@@ -372,7 +412,9 @@ def commitment_add(
 ) -> None:
     """Record a promise to a partner.
 
-    Example: pj commitment add "Maria Lopez" "Send the revised forecast" --due 2026-12-04
+    \b
+    Example:
+      pj commitment add "Maria Lopez" "Send the revised forecast" --due 2026-12-04
     """
     from ..services import commitments as sc
 
@@ -385,7 +427,12 @@ def commitment_add(
 
 @commitment_app.command("done")
 def commitment_done(ctx: typer.Context, cid: _ID_ARG, date: opt.DateOpt = None) -> None:
-    """Mark a commitment kept (today, or --date)."""
+    """Mark a commitment kept (today, or --date).
+
+    \b
+    Example:
+      pj commitment done 7
+    """
     from ..services import commitments as sc
 
     env = opt.env_of(ctx)
@@ -401,7 +448,12 @@ def commitment_drop(
     reason: Annotated[Optional[str], typer.Option("--reason", help="Why it will not be delivered (tell the partner too). Required.", metavar="TEXT")] = None,
     date: opt.DateOpt = None,
 ) -> None:
-    """Drop a commitment you will not deliver, saying why."""
+    """Drop a commitment you will not deliver, saying why.
+
+    \b
+    Example:
+      pj commitment drop 7 --reason "The budget freeze cancelled the project"
+    """
     from ..services import commitments as sc
 
     _require(reason=reason)
@@ -416,10 +468,15 @@ def commitment_list(
     ctx: typer.Context,
     only_open: Annotated[bool, typer.Option("--open", help="Only open commitments.")] = False,
     only_overdue: Annotated[bool, typer.Option("--overdue", help="Only open commitments past their due date.")] = False,
-    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only this partner's.", metavar="NAME")] = None,
+    partner: Annotated[Optional[str], typer.Option("--partner", "-p", help="Only this partner's.", metavar="NAME", autocompletion=complete.partners)] = None,
     as_json: opt.Json = False,
 ) -> None:
-    """Your commitments (open ones first, by due date) and how many you kept on time."""
+    """Your commitments (open ones first, by due date) and how many you kept on time.
+
+    \b
+    Example:
+      pj commitment list --overdue
+    """
     from ..services import commitments as sc
 
     env = opt.env_of(ctx)
@@ -463,7 +520,12 @@ def trust(
     as_json: opt.Json = False,
 ) -> None:
     """Check trust with a partner (Maister's trust equation): credibility, reliability
-    and intimacy, divided by self-orientation. Asks on a terminal."""
+    and intimacy, divided by self-orientation. Asks on a terminal.
+
+    \b
+    Example:
+      pj trust "Maria Lopez" --credibility 7 --reliability 8 --intimacy 6 --self-orientation 4
+    """
     from ..errors import UsageError
     from ..services import commitments as sc
 
@@ -490,9 +552,9 @@ def trust(
         emit_json({**result.as_json(), "partner_view": view.as_json() if view else None})
         return
     c = result.check
-    line = f"Trust with {c.partner} on {c.date}: {c.score:.1f}"
+    line = f"Trust with {c.partner} on {c.date}: {_score(c.score)}"
     if result.previous is not None:
-        line += f" ({result.change:+.1f} since {result.previous.date}, was {result.previous.score:.1f})"
+        line += f" ({_score(result.change, signed=True)} since {result.previous.date}, was {_score(result.previous.score)})"
     else:
         line += " (first check)"
     say(line)
@@ -509,7 +571,9 @@ def trust(
 # --- stories --------------------------------------------------------------------------
 
 story_app = typer.Typer(
-    help="Stories of collaboration and its impact, to celebrate and retell.",
+    help="Stories of collaboration and its impact, to celebrate and retell.\n\n\b\n"
+    "Examples:\n  pj story add \"Finance and the plant cut cost per unit together\" --partner Sam\n"
+    "  pj story list --all",
     rich_markup_mode=None, no_args_is_help=True,
 )
 
@@ -524,7 +588,9 @@ def story_add(
 ) -> None:
     """Keep a story of working across a boundary.
 
-    Example: pj story add "Finance and the plant cut cost per unit together" --partner Sam --impact "-4% unit cost"
+    \b
+    Example:
+      pj story add "Finance and the plant cut cost per unit together" --partner Sam --impact "-4% unit cost"
     """
     from ..services import objectives as so
 
@@ -542,7 +608,12 @@ def story_list(
     everything: Annotated[bool, typer.Option("--all", help="Every story, not one quarter's.")] = False,
     as_json: opt.Json = False,
 ) -> None:
-    """The stories of a quarter (this one by default), oldest first."""
+    """The stories of a quarter (this one by default), oldest first.
+
+    \b
+    Example:
+      pj story list --quarter last
+    """
     from ..services import objectives as so
 
     env = opt.env_of(ctx)
@@ -563,7 +634,9 @@ def story_list(
 # --- objectives -----------------------------------------------------------------------
 
 objective_app = typer.Typer(
-    help="Business, customer and employee objectives, and your measurements of them.",
+    help="Business, customer and employee objectives, and your measurements of them.\n\n\b\n"
+    "Examples:\n  pj objective add \"Cost per unit\" --kind business --unit EUR --target 4.2"
+    " --lower-is-better\n  pj objective measure \"Cost per unit\" 4.35",
     rich_markup_mode=None, no_args_is_help=True,
 )
 
@@ -572,12 +645,17 @@ objective_app = typer.Typer(
 def objective_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="What you measure, e.g. 'Cost per unit'.")],
-    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="business, customer or employee. Required.", metavar="KIND")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", "-k", help="business, customer or employee. Required.", metavar="KIND", autocompletion=complete.objective_kinds)] = None,
     unit: Annotated[Optional[str], typer.Option("--unit", help="The unit, e.g. EUR, %, days.", metavar="U")] = None,
     target: Annotated[Optional[str], typer.Option("--target", help="The value you aim for.", metavar="X")] = None,
     lower_is_better: Annotated[bool, typer.Option("--lower-is-better", help="Lower values are better (costs, delays).")] = False,
 ) -> None:
-    """Add an objective to measure progress against."""
+    """Add an objective to measure progress against.
+
+    \b
+    Example:
+      pj objective add "Cost per unit" --kind business --unit EUR --target 4.2 --lower-is-better
+    """
     from ..services import objectives as so
 
     _require(kind=kind)
@@ -590,12 +668,17 @@ def objective_add(
 @objective_app.command("measure", context_settings={"ignore_unknown_options": True})
 def objective_measure(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="The objective's name (any case).")],
+    name: Annotated[str, typer.Argument(help="The objective's name (any case).", autocompletion=complete.objectives)],
     value: Annotated[str, typer.Argument(help="The value measured (negative values are fine).", metavar="VALUE")],
     date: opt.DateOpt = None,
     note_: Annotated[Optional[str], typer.Option("--note", help="Where it comes from, what it means.", metavar="TEXT")] = None,
 ) -> None:
-    """Record a measurement of an objective (today, or --date)."""
+    """Record a measurement of an objective (today, or --date).
+
+    \b
+    Example:
+      pj objective measure "Cost per unit" 4.35 --note "October close"
+    """
     from ..services import objectives as so
 
     env = opt.env_of(ctx)
@@ -606,7 +689,12 @@ def objective_measure(
 
 @objective_app.command("list")
 def objective_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
-    """Your objectives with the latest value, its trend and the distance to target."""
+    """Your objectives with the latest value, its trend and the distance to target.
+
+    \b
+    Example:
+      pj objective list
+    """
     from ..services import objectives as so
 
     statuses = so.objective_statuses(opt.env_of(ctx).conn)
@@ -629,7 +717,7 @@ def _map_entry(e) -> tuple[str, str]:
     if e.overdue:
         facts.append(f"{e.overdue} overdue")
     if e.trust is not None:
-        facts.append(f"trust {e.trust:.1f}")
+        facts.append(f"trust {_score(e.trust)}")
     return f"{'✓' if e.session_done else '○'} {e.name}", " · ".join(facts)
 
 
@@ -704,7 +792,12 @@ def _map_rich(m) -> None:
 
 def map_cmd(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Json = False) -> None:
     """The four boxes (leadership, teams, managers, employees) with your partners: this
-    quarter's session held or not, overdue commitments, latest trust score."""
+    quarter's session held or not, overdue commitments, latest trust score.
+
+    \b
+    Example:
+      pj map --quarter last
+    """
     from ..services import partnerships as ps
     from .output import use_color
 
@@ -722,7 +815,12 @@ def map_cmd(ctx: typer.Context, quarter: opt.Quarter = None, as_json: opt.Json =
 
 def nudge(ctx: typer.Context) -> None:
     """One short line of what needs attention today, or nothing when all is well. Fast
-    enough for your shell's start-up file: add 'pj nudge' to ~/.bashrc or ~/.zshrc."""
+    enough for your shell's start-up file: add 'pj nudge' to ~/.bashrc or ~/.zshrc.
+
+    \b
+    Example:
+      echo 'pj nudge' >> ~/.bashrc
+    """
     env = opt.env_of(ctx)
     if not env.db_path.exists():
         return  # no journal yet: stay silent rather than create one from a shell start-up
@@ -736,19 +834,31 @@ def nudge(ctx: typer.Context) -> None:
 # --- config ---------------------------------------------------------------------------
 
 config_app = typer.Typer(
-    help="Settings kept in the journal itself, such as the month your fiscal year starts.",
+    help="Settings kept in the journal itself: the month your fiscal year starts, the public"
+    " holidays and your own days without sessions.\n\n\b\nExamples:\n  pj config list\n"
+    "  pj config set holidays US-CA",
     rich_markup_mode=None, no_args_is_help=True,
 )
-_KEY_ARG = Annotated[str, typer.Argument(help="The setting, e.g. fiscal-year-start.", metavar="KEY")]
+_KEY_ARG = Annotated[
+    str, typer.Argument(help="The setting: fiscal-year-start, holidays or blocked.", metavar="KEY",
+                        autocompletion=complete.settings)
+]
 
 
 @config_app.command("set")
 def config_set(
     ctx: typer.Context,
     key: _KEY_ARG,
-    value: Annotated[str, typer.Argument(help="The new value, e.g. 4 or April.", metavar="VALUE")],
+    value: Annotated[str, typer.Argument(help="The new value, e.g. April, US-CA or 2026-12-21..2027-01-01.", metavar="VALUE")],
 ) -> None:
-    """Change a setting. Example: pj config set fiscal-year-start April"""
+    """Change a setting ('pj config list' shows them all with what they do).
+
+    \b
+    Examples:
+      pj config set fiscal-year-start April
+      pj config set holidays US-CA
+      pj config set blocked 2026-12-21..2027-01-01,2027-04-02
+    """
     from ..services import partnerships as ps
     from ..services import quarters as jq
 
@@ -762,7 +872,12 @@ def config_set(
 
 @config_app.command("get")
 def config_get(ctx: typer.Context, key: _KEY_ARG, as_json: opt.Json = False) -> None:
-    """Print one setting's value."""
+    """Print one setting's value.
+
+    \b
+    Example:
+      pj config get holidays
+    """
     from ..services import partnerships as ps
 
     setting, value, default = ps.get_setting(opt.env_of(ctx).conn, key)
@@ -774,7 +889,12 @@ def config_get(ctx: typer.Context, key: _KEY_ARG, as_json: opt.Json = False) -> 
 
 @config_app.command("list")
 def config_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
-    """Every setting with its value and what it does."""
+    """Every setting with its value and what it does.
+
+    \b
+    Example:
+      pj config list
+    """
     from ..services import partnerships as ps
 
     rows = ps.list_settings(opt.env_of(ctx).conn)

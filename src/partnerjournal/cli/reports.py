@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import complete
 from . import options as opt
 from .output import note, say
 
@@ -51,6 +52,11 @@ def evaluate(
 
     On a terminal it walks you through the 13 steps, showing last quarter's rating
     beside each. Running it again for the same quarter updates that evaluation.
+
+    \b
+    Examples:
+      pj evaluate
+      pj evaluate --rating 3=4 --note "3=met every partner" --adjust "3,4: book sessions in month one"
     """
     from ..catalog import load_catalog
     from ..services import evaluation as se
@@ -131,7 +137,12 @@ def progress(
 ) -> None:
     """Your progress on the 13 steps: practice this quarter and overall, weeks in a row,
     self-ratings and their change, a weekly chart per step and a calendar of days
-    journaled."""
+    journaled.
+
+    \b
+    Example:
+      pj progress --quarter last
+    """
     from ..render import PROGRESS_RENDERERS, renderer
     from ..services import quarters as jq
     from ..services import reports as sr
@@ -156,7 +167,7 @@ def report(
     fmt: Annotated[
         str,
         typer.Option("--format", "-f", help="terminal, markdown, html or json.",
-                     metavar="FORMAT"),
+                     metavar="FORMAT", autocompletion=complete.report_formats),
     ] = "terminal",
     output: Annotated[
         Optional[str], typer.Option("--output", "-o", help="Write to this file instead.",
@@ -164,29 +175,31 @@ def report(
     ] = None,
     as_json: opt.Json = False,
 ) -> None:
-    """The quarterly self-evaluation report, to read or print for your quarterly review."""
-    from pathlib import Path
+    """The quarterly self-evaluation report, to read or print for your quarterly review.
 
+    \b
+    Examples:
+      pj report
+      pj report --quarter last --format html --output ~/reviews/2026Q3.html
+    """
     from ..errors import UsageError
     from ..render import REPORT_RENDERERS, renderer
     from ..services import quarters as jq
     from ..services import reports as sr
+    from .output import output_path, write_output
 
     env = opt.env_of(ctx)
     fmt = "json" if as_json else fmt.strip().lower()
     if fmt not in REPORT_RENDERERS:
         raise UsageError(f"format {fmt!r} is not one of {', '.join(REPORT_RENDERERS)}")
-    if output is not None and not output.strip():
-        raise UsageError("--output needs a file name (leave it out to print the report)")
+    output_path(output)  # a bad --output fails before any work
     q = jq.resolve(env.conn, quarter, env.today)
     model = sr.quarterly_report(env.conn, q, env.today)
     color = _color() and output is None
     text = renderer(REPORT_RENDERERS, fmt)(model, width=None if output else _width(), color=color)
-    if output:
-        from ..files import atomic_write_text
-
-        atomic_write_text(Path(output).expanduser(), text)
-        note(f"Wrote the {q} report ({fmt}) to {output}")
+    if output is not None:
+        written = write_output(output, text, env.db_path)
+        note(f"Wrote the {q} report ({fmt}) to {written}")
     else:
         typer.echo(text, nl=False)
 
@@ -195,16 +208,22 @@ def demo(
     ctx: typer.Context,
     db: Annotated[
         Optional[str],
-        typer.Option("--db", help="Where to build the demo journal (default: a throwaway one).",
+        typer.Option("--db", help="Where to build the demo journal, to explore it afterwards "
+                     "(default: a throwaway one; your own journal is never touched).",
                      metavar="PATH"),
     ] = None,
     fmt: Annotated[
         str, typer.Option("--format", "-f", help="terminal, markdown, html or json.",
-                          metavar="FORMAT")
+                          metavar="FORMAT", autocompletion=complete.report_formats)
     ] = "terminal",
 ) -> None:
     """Build the example journal (a realistic quarter of a leader's journal) and print
-    its quarterly report, so you can see what partnerjournal gives back."""
+    its quarterly report, so you can see what partnerjournal gives back.
+
+    \b
+    Example:
+      pj demo --format html > demo.html
+    """
     import tempfile
     from pathlib import Path
 

@@ -10,7 +10,13 @@ from .output import emit_json, emit_lines
 
 def sources_cmd(ctx: typer.Context, as_json: opt.Json = False) -> None:
     """The books and articles behind the prompts: a full citation for each, what it
-    contributes to the method, and how many prompts draw on it."""
+    contributes to the method, and how many prompts draw on it.
+
+    \b
+    Examples:
+      pj sources
+      pj sources --json
+    """
     from ..catalog import load_catalog
 
     catalog = load_catalog()

@@ -6,6 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from . import complete
 from . import options as opt
 from .output import emit_json, emit_lines, note, say
 
@@ -17,18 +18,19 @@ def export(
     fmt: Annotated[
         str,
         typer.Option("--format", "-f", metavar="FORMAT", show_default=False,
+                     autocompletion=complete.export_formats,
                      help="markdown (readable anywhere, the default) or json (every field, for tools)."),
     ] = "markdown",
     date_from: Annotated[
-        Optional[str], typer.Option("--from", metavar="DATE", help="Only dated records from this day on.")
+        Optional[str], typer.Option("--from", metavar="DATE", help="Only what happened from this day on.")
     ] = None,
     date_until: Annotated[
-        Optional[str], typer.Option("--until", metavar="DATE", help="Only dated records up to this day.")
+        Optional[str], typer.Option("--until", metavar="DATE", help="Only what happened up to this day.")
     ] = None,
     quarter: Annotated[
         Optional[str],
         typer.Option("--quarter", "-q", metavar="Q",
-                     help="Only dated records of one quarter: 2026Q4, last, -1."),
+                     help="Only what happened in one quarter: 2026Q4, last, -1."),
     ] = None,
     output: Annotated[
         Optional[str],
@@ -37,7 +39,7 @@ def export(
     ] = None,
     split: Annotated[
         Optional[str],
-        typer.Option("--split", metavar="day|month",
+        typer.Option("--split", metavar="day|month", autocompletion=complete.splits,
                      help="With --output FOLDER: one markdown file per day or month, for note apps."),
     ] = None,
     as_json: opt.Json = False,
@@ -45,18 +47,23 @@ def export(
     """Take your whole journal out as readable markdown or as JSON.
 
     Partners, prompts, objectives and evaluations always come whole; --from, --until and
-    --quarter choose the dated records (reflections, sessions, commitments, trust checks,
-    stories, measurements). Files are written readable by you only. Example:
-    pj export --output journal.md
+    --quarter choose what is dated (reflections, sessions, commitments, trust checks,
+    stories, measurements). Files are written readable by you only.
+
+    \b
+    Examples:
+      pj export --output journal.md
+      pj export --quarter last --split day --output ~/notes/journal
     """
     import sys
-    from pathlib import Path
 
     from ..dates import parse_date
     from ..errors import UsageError
     from ..services import quarters as sq
     from ..services import transfer as tr
+    from .output import output_path
 
+    target = output_path(output)
     env = opt.env_of(ctx)
     if quarter and (date_from or date_until):
         raise UsageError("give either --quarter or --from/--until, not both")
@@ -72,7 +79,7 @@ def export(
         now=env.now(),
         fmt=fmt.strip().lower(),
         out=sys.stdout,
-        output=Path(output).expanduser() if output else None,
+        output=target,
         split=split.strip().lower() if split else None,
         date_from=start,
         date_until=end,
@@ -93,7 +100,7 @@ def import_(
     ],
     fmt: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="FORMAT",
+        typer.Option("--format", "-f", metavar="FORMAT", autocompletion=complete.import_formats,
                      help="json, markdown or jrnl (default: told from the file)."),
     ] = None,
     dry_run: Annotated[
@@ -103,10 +110,15 @@ def import_(
 ) -> None:
     """Bring an export back in, merging it with your journal.
 
-    Records are matched by their id: a record you already have is kept unless the
-    import holds a newer version; partners with the same name are the same partner.
-    Importing the same file twice adds nothing. A bad file changes nothing and says
-    where it broke. jrnl users: jrnl --format json > old.json, then pj import old.json.
+    Everything is matched by the id the export gave it: what you already have is kept
+    unless the import holds a newer version; partners with the same name are the same
+    partner. Importing the same file twice adds nothing. A bad file changes nothing and
+    says where it broke.
+
+    \b
+    Examples:
+      pj import --dry-run journal.md
+      jrnl --format json > old.json && pj import old.json
     """
     import sys
     from pathlib import Path
@@ -144,6 +156,10 @@ def backup(
     """Save a complete copy of your journal, safe even while pj is writing.
 
     The copy is readable by you only; bring it back with 'pj restore PATH'.
+
+    \b
+    Example:
+      pj backup ~/backups/before-the-move.sqlite
     """
     from pathlib import Path
 
@@ -169,6 +185,10 @@ def restore(
 
     The backup is checked before anything changes; your current journal is kept beside
     it as journal.sqlite.before-restore.
+
+    \b
+    Example:
+      pj restore ~/backups/journal-2026-11-23.sqlite
     """
     from pathlib import Path
 

@@ -162,11 +162,22 @@ def span(start: dt.date, end: dt.date) -> str:
     return f"{day(start)} – {day(end)}"
 
 
+def half_up(value: float, places: int = 0):
+    """``value`` rounded to ``places`` decimals, halves away from zero (2.625 -> 2.63),
+    as a Decimal: the one rounding rule of every number pj shows. It starts from the
+    number's shortest decimal form, so a float like 2.675 counts as 2.675, a half."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
 def number(value: float | None, places: int = 2) -> str:
-    """``4.2``, ``90``, ``12,500``, ``-0.35``; ``—`` when missing."""
+    """``4.2``, ``90``, ``12,500``, ``-0.35``; ``—`` when missing. Rounded half up."""
     if value is None:
         return "—"
-    text = f"{value:,.{places}f}"
+    if value != value or value in (float("inf"), float("-inf")):
+        return str(value)
+    text = f"{half_up(value, places):,f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
@@ -181,7 +192,7 @@ def with_unit(value: float | None, unit: str | None) -> str:
 
 
 def percent(fraction: float | None) -> str:
-    return "—" if fraction is None else f"{round(fraction * 100)}%"
+    return "—" if fraction is None else f"{half_up(fraction * 100)}%"
 
 
 def signed(value: float | None, places: int = 2) -> str:

@@ -142,15 +142,17 @@ class TrustResult:
     def change(self) -> float | None:
         if self.previous is None:
             return None
-        return round(self.check.score, 1) - round(self.previous.score, 1)
+        from ..models import trust_change
+
+        return trust_change(self.check.factors, self.previous.factors)
 
     def as_json(self) -> dict:
         return {
             **self.check.as_json(),
             "previous": None if self.previous is None else {
-                "date": self.previous.date, "score": round(self.previous.score, 1)
+                "date": self.previous.date, "score": self.previous.score
             },
-            "change": None if self.change is None else round(self.change, 1),
+            "change": self.change,
         }
 
 

@@ -171,17 +171,17 @@ class Comparison:
         theirs = self.feedback.score
         if theirs is None or self.check is None:
             return None
-        return round(theirs, 1) - round(self.check.score, 1)
+        return theirs - self.check.score  # exact; screens round it
 
     def as_json(self) -> dict:
         return {
             "feedback": self.feedback.as_json(),
             "self_rating": None if self.check is None else {
                 "date": self.check.date, **{t: getattr(self.check, t) for t in TERMS},
-                "score": round(self.check.score, 1),
+                "score": self.check.score,
             },
             "gap": {**self.gaps,
-                    "score": None if self.score_gap is None else round(self.score_gap, 1)},
+                    "score": self.score_gap},
             "largest_gap": self.largest,
         }
 

@@ -13,6 +13,7 @@ from ..models import BOXES, RELATIONS, Partner, Reflection
 from ..store import journal as sj
 from ..store import partnerships as sp
 from ..store import transaction
+from . import days_off
 from . import quarters as jq
 from . import validate
 
@@ -272,7 +273,7 @@ class MapEntry:
         return {
             "name": self.name, "relation": self.relation, "session_done": self.session_done,
             "overdue_commitments": self.overdue,
-            "trust": None if self.trust is None else round(self.trust, 1),
+            "trust": self.trust,
         }
 
 
@@ -370,6 +371,22 @@ SETTINGS = {
         "on",
         lambda v: _coach().parse_setting(v),
         lambda v: v,
+    ),
+    days_off.HOLIDAYS_KEY: Setting(
+        days_off.HOLIDAYS_KEY,
+        "public holidays no session date is proposed on: a country, or country-region "
+        "(US, US-CA, DE-BY); none to clear",
+        "",
+        days_off.parse_holidays,
+        days_off.describe_holidays,
+    ),
+    days_off.BLOCKED_KEY: Setting(
+        days_off.BLOCKED_KEY,
+        "your own days without sessions: days or ranges like 2026-12-21..2027-01-01, "
+        "separated by commas (replaces the list; none to clear)",
+        "",
+        days_off.parse_blocked,
+        days_off.describe_blocked,
     ),
 }
 

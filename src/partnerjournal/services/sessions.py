@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..catalog import Prompt
 from ..errors import UsageError
@@ -16,6 +16,7 @@ from ..quarters import Quarter
 from ..store import journal as sj
 from ..store import partnerships as sp
 from ..store import transaction
+from . import days_off
 from . import partnerships as ps
 from . import quarters as jq
 from . import validate
@@ -75,26 +76,27 @@ def add_session(
 
 # --- what is due ----------------------------------------------------------------------
 
-def weekdays(first: dt.date, last: dt.date) -> list[dt.date]:
-    """Monday to Friday from ``first`` to ``last``, inclusive."""
+def weekdays(first: dt.date, last: dt.date, skip=frozenset()) -> list[dt.date]:
+    """Monday to Friday from ``first`` to ``last``, inclusive, except the days in ``skip``
+    (holidays, blocked dates)."""
     days = []
     day = first
     while day <= last:
-        if day.weekday() < 5:
+        if day.weekday() < 5 and day not in skip:
             days.append(day)
         day += dt.timedelta(days=1)
     return days
 
 
-def propose_dates(first: dt.date, last: dt.date, n: int) -> list[dt.date]:
-    """``n`` weekdays spread evenly from ``first`` to ``last`` (inclusive), each in the
-    middle of its share of the days left; a day repeats only when there are more
-    sessions than weekdays.
+def propose_dates(first: dt.date, last: dt.date, n: int, skip=frozenset()) -> list[dt.date]:
+    """``n`` weekdays spread evenly from ``first`` to ``last`` (inclusive), none of them
+    in ``skip``, each in the middle of its share of the days left; a day repeats only
+    when there are more sessions than weekdays.
 
     >>> [d.isoformat() for d in propose_dates(dt.date(2026, 11, 23), dt.date(2026, 11, 27), 2)]
     ['2026-11-24', '2026-11-26']
     """
-    days = weekdays(first, last)
+    days = weekdays(first, last, skip)
     if not days or n < 1:
         return []
     return [days[(2 * k + 1) * len(days) // (2 * n)] for k in range(n)]
@@ -120,8 +122,19 @@ class DueSession:
 class DueList:
     quarter: Quarter
     due: list[DueSession]
-    weekdays_left: int
+    weekdays_left: int  # free ones: holidays and blocked days are not counted
     remark: str | None = None  # said on stderr: the quarter is over, or no weekday is left
+    days_off: dict[dt.date, str] = field(default_factory=dict)  # weekdays skipped, and why
+
+    def skipped_line(self) -> str | None:
+        """'Not proposed: Thanksgiving Day (2026-11-26), 6 blocked days' or None."""
+        if not self.days_off:
+            return None
+        blocked = sum(1 for why in self.days_off.values() if why == "blocked")
+        named = [f"{why} ({day})" for day, why in sorted(self.days_off.items()) if why != "blocked"]
+        if blocked:
+            named.append(f"{blocked} blocked day" + ("" if blocked == 1 else "s"))
+        return "Not proposed: " + ", ".join(named)
 
 
 def due_sessions(conn: sqlite3.Connection, today: dt.date, quarter: str | None = None) -> DueList:
@@ -140,14 +153,17 @@ def due_sessions(conn: sqlite3.Connection, today: dt.date, quarter: str | None =
     # Never met first, then the longest since their last session, then by name.
     waiting.sort(key=lambda p: (last.get(p.id) is not None, last.get(p.id) or "", p.name.casefold()))
     first = max(today, q.start)
-    left = len(weekdays(first, q.end))
-    dates = propose_dates(first, q.end, len(waiting))
+    off = {d: why for d, why in days_off.days_off(conn, first, q.end).items() if d.weekday() < 5}
+    left = len(weekdays(first, q.end, off))
+    dates = propose_dates(first, q.end, len(waiting), off)
     if waiting and not dates:
-        return DueList(q, [], 0, f"no weekday is left in {q}: plan these sessions early next quarter")
+        return DueList(q, [], 0, f"no weekday is left in {q}: plan these sessions early next"
+                       " quarter", off)
     remark = None
     if len(waiting) > left:
         remark = f"{len(waiting)} sessions and only {left} weekdays left: some days hold two"
-    return DueList(q, [DueSession(p, last.get(p.id), d) for p, d in zip(waiting, dates)], left, remark)
+    due = [DueSession(p, last.get(p.id), d) for p, d in zip(waiting, dates)]
+    return DueList(q, due, left, remark, off)
 
 
 # --- preparing the next session -------------------------------------------------------
@@ -273,7 +289,9 @@ def agenda_markdown(agenda: Agenda) -> str:
     else:
         facts.append("first session")
     if agenda.trust:
-        facts.append(f"trust {agenda.trust.score:.1f} ({agenda.trust.date})")
+        from ..render.common import number
+
+        facts.append(f"trust {number(agenda.trust.score)} ({agenda.trust.date})")
     facts.append(agenda.kept.label())
     out += [" · ".join(facts), ""]
     out += [

@@ -43,7 +43,7 @@ class Feedback:
         return {
             "id": self.id, "uid": self.uid, "partner": self.partner, "date": self.date,
             **{k: getattr(self, k) for k in SCORES},
-            "score": None if self.score is None else round(self.score, 1),
+            "score": self.score,  # exact: screens round it, data does not
             "keep": self.keep, "change": self.change,
             "created_at": self.created_at, "updated_at": self.updated_at,
         }

@@ -11,7 +11,7 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Iterable
 
-from ..models import Partner
+from ..models import Partner, trust_score
 from .journal import name_key, new_uid, row_to_partner
 
 PARTNER_COLUMNS = "id, uid, name, created_at, updated_at, box, relation, note, archived_at"
@@ -87,15 +87,20 @@ class TrustCheck:
 
     @property
     def score(self) -> float:
-        """Maister's trust equation: (credibility + reliability + intimacy) / self-orientation."""
-        return (self.credibility + self.reliability + self.intimacy) / self.self_orientation
+        """Maister's trust equation, unrounded (see :func:`models.trust_score`)."""
+        return trust_score(self.credibility, self.reliability, self.intimacy, self.self_orientation)
+
+    @property
+    def factors(self) -> dict[str, int]:
+        return {"credibility": self.credibility, "reliability": self.reliability,
+                "intimacy": self.intimacy, "self_orientation": self.self_orientation}
 
     def as_json(self) -> dict:
         return {
             "id": self.id, "uid": self.uid, "partner": self.partner, "date": self.date,
             "credibility": self.credibility, "reliability": self.reliability,
             "intimacy": self.intimacy, "self_orientation": self.self_orientation,
-            "score": round(self.score, 1),
+            "score": self.score,  # exact: rounding is for screens
             "created_at": self.created_at, "updated_at": self.updated_at,
         }
 
