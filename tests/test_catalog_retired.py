@@ -4,6 +4,7 @@ their question and source everywhere they are shown, while the prompt is never o
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import pytest
 
@@ -18,10 +19,16 @@ def ok(result):
 
 
 @pytest.fixture
-def written(pj):
-    """A journal with one reflection written to a retired prompt (as in an old journal)."""
-    r = ok(pj("reflect", "Sorted the week; the planning got done.", "--prompt", RETIRED, "--step", "5"))
-    return int(r.stdout.strip())
+def written(pj, db):
+    """A journal with one reflection written to a retired prompt, as a journal from the
+    first edition holds it (a new reflection can no longer answer a retired prompt)."""
+    r = ok(pj("reflect", "Sorted the week; the planning got done.", "--step", "5"))
+    rid = int(r.stdout.strip())
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("UPDATE reflections SET prompt_id = ? WHERE id = ?", (RETIRED, rid))
+    conn.close()
+    return rid
 
 
 def test_the_retired_prompt_is_in_the_catalog_but_not_on_offer():

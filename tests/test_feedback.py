@@ -335,3 +335,38 @@ def test_gap_rules():
     # self-orientation: a higher number from the partner is the less favourable view
     assert gap_sentence("Ana", "self_orientation", 3, 5).endswith("(2 points less favourable).")
     assert gap_sentence("Ana", "credibility", 7, 9).endswith("(2 points more favourable).")
+
+
+def test_trust_show_sets_the_latest_check_beside_their_view_and_writes_nothing(pj, db, maria):
+    _trust(pj, maria, 5, 5, 5, 5, "--date", "2026-09-01")
+    _trust(pj, maria, 7, 8, 6, 4, "--date", "2026-11-01")  # (7+8+6)/4 = 5.25
+    pj("feedback", "add", maria, *SCORES, "--date", "2026-11-20")  # 6 5 7 4 -> 4.5
+    before = snapshot(db)
+    r = pj("trust", "maria lopez", "--show")
+    assert r.exit_code == 0, r
+    out = r.stdout.splitlines()
+    assert out[0] == "Trust with Maria Lopez on 2026-11-01: 5.25 (+2.25 since 2026-09-01, was 3)"
+    rows = {line.split()[0]: line.split()[1:] for line in out[4:9]}
+    assert rows["reliability"] == ["8", "5", "-3"] and rows["trust"] == ["5.25", "4.5", "−0.75"]
+    data = pj("trust", maria, "--show", "--json").json()
+    assert data["score"] == 5.25 and data["change"] == 2.25
+    assert data["partner_view"]["gap"]["score"] == 4.5 - 5.25
+    assert snapshot(db) == before
+
+
+def test_trust_show_without_a_check_says_how_to_rate(pj, db, maria):
+    r = pj("trust", maria, "--show")
+    assert r.exit_code == 0 and "No trust check with Maria Lopez yet" in r.stderr, r
+    assert pj("trust", maria, "--show", "--json").json() is None
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--show", "--credibility", "3"], "--show only looks"),
+    (["--show", "--date", "2026-11-01"], "--show only looks"),
+    ([], "or --show to see your latest check"),
+])
+def test_trust_show_refuses_scores_and_says_where_it_goes(pj, db, maria, args, words):
+    before = snapshot(db)
+    r = pj("trust", maria, *args)
+    failed(r, 2)
+    assert words in r.stderr and snapshot(db) == before

@@ -398,6 +398,7 @@ def prompts_list(
     ctx: typer.Context,
     step: Annotated[Optional[int], typer.Option("--step", "-s", help="Only prompts for this step.", metavar="N", autocompletion=complete.steps)] = None,
     source: Annotated[Optional[str], typer.Option("--source", help="Only prompts from this source.", metavar="NAME")] = None,
+    retired: Annotated[bool, typer.Option("--retired", help="The first edition's prompts that are no longer offered (your older reflections may answer them).")] = False,
     as_json: opt.Json = False,
 ) -> None:
     """List the prompts: each with its id, the steps it serves and its source."""
@@ -406,7 +407,7 @@ def prompts_list(
     from ..services import prompts as sp
 
     env = opt.env_of(ctx)
-    chosen = sp.filter_prompts(sp.catalog_with_custom(env.conn), step, source)
+    chosen = sp.filter_prompts(sp.catalog_with_custom(env.conn), step, source, retired=retired)
     if as_json:
         emit_json([p.as_json() for p in chosen])
         return
@@ -416,7 +417,7 @@ def prompts_list(
         lines.append(f"{p.id}  [step {steps} · {p.phase}]  {p.source.label()}")
         lines.append(f"  {p.text}")
     emit_lines(lines)
-    note(f"{len(chosen)} prompts")
+    note(f"{len(chosen)} {'retired ' if retired else ''}prompts")
 
 
 @prompts_app.command("add")

@@ -517,14 +517,17 @@ def trust(
     intimacy: Annotated[Optional[int], typer.Option("--intimacy", help=_SCORE_HELP.format("how safe they feel confiding in you."), metavar="N")] = None,
     self_orientation: Annotated[Optional[int], typer.Option("--self-orientation", help=_SCORE_HELP.format("how much your attention is on yourself (lower is better)."), metavar="N")] = None,
     date: opt.DateOpt = None,
+    show: Annotated[bool, typer.Option("--show", help="Only show your latest check beside the partner's latest feedback; saves nothing.")] = False,
     as_json: opt.Json = False,
 ) -> None:
     """Check trust with a partner (Maister's trust equation): credibility, reliability
-    and intimacy, divided by self-orientation. Asks on a terminal.
+    and intimacy, divided by self-orientation. Asks on a terminal. Your check is shown
+    beside the partner's own latest view of the same four terms (pj feedback add).
 
     \b
-    Example:
+    Examples:
       pj trust "Maria Lopez" --credibility 7 --reliability 8 --intimacy 6 --self-orientation 4
+      pj trust "Maria Lopez" --show
     """
     from ..errors import UsageError
     from ..services import commitments as sc
@@ -533,9 +536,25 @@ def trust(
     scores = {"credibility": credibility, "reliability": reliability, "intimacy": intimacy,
               "self_orientation": self_orientation}
     missing = [k for k, v in scores.items() if v is None]
+    if show:
+        if len(missing) < len(scores) or date is not None:
+            raise UsageError("--show only looks: leave out the scores and --date")
+        result = sc.latest_trust(env.conn, partner)
+        if result is None:
+            if as_json:
+                emit_json(None)
+                return
+            from ..services import partnerships as ps
+
+            name = ps.require_partner(env.conn, partner).name
+            note(f"No trust check with {name} yet: rate it with pj trust \"{name}\"")
+            return
+        _show_trust(env, result, as_json)
+        return
     if missing and not env.stdin_is_terminal:
         flags = ", ".join("--" + k.replace("_", "-") for k in missing)
-        raise UsageError(f"missing {flags}: give each score (1–10) when not on a terminal")
+        raise UsageError(f"missing {flags}: give each score (1–10) when not on a terminal,"
+                         " or --show to see your latest check")
     day = _day(env, date)
     if missing:
         from ..services import partnerships as ps
@@ -545,6 +564,11 @@ def trust(
             scores[key] = _ask_score(f"{key.replace('_', '-').capitalize()} (1-10)")
     result = sc.add_trust_check(env.conn, partner, scores=scores, day=day, today=env.today,
                                 now=env.now())
+    _show_trust(env, result, as_json)
+
+
+def _show_trust(env, result, as_json: bool) -> None:
+    """A trust check with its change, beside the partner's latest feedback."""
     from ..services import feedback as sfb
 
     view = sfb.latest_view(env.conn, result.check, env.today)  # the partner's side of it

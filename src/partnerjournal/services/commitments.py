@@ -156,6 +156,16 @@ class TrustResult:
         }
 
 
+def latest_trust(conn: sqlite3.Connection, partner_name: str) -> TrustResult | None:
+    """The partner's latest trust check and the one before it, without writing;
+    ``None`` when the leader has not rated the partnership yet."""
+    partner = ps.require_partner(conn, partner_name)
+    history = sp.trust_checks_of(conn, partner.id)  # by date, then id
+    if not history:
+        return None
+    return TrustResult(history[-1], history[-2] if len(history) > 1 else None)
+
+
 def add_trust_check(
     conn: sqlite3.Connection,
     partner_name: str,

@@ -25,9 +25,12 @@ def catalog_with_custom(conn: sqlite3.Connection) -> Catalog:
 
 
 def filter_prompts(
-    catalog: Catalog, step: int | None = None, source: str | None = None
+    catalog: Catalog, step: int | None = None, source: str | None = None,
+    retired: bool = False,
 ) -> list[Prompt]:
-    prompts = list(catalog.prompts)
+    """The prompts on offer (or, with ``retired``, those the catalog no longer offers),
+    narrowed to a step and a source."""
+    prompts = list(catalog.retired if retired else catalog.prompts)
     if step is not None:
         validate.steps([step])
         prompts = [p for p in prompts if step in p.steps]

@@ -59,6 +59,9 @@ def add_reflection(
         steps = steps or list(context.steps)
     elif prompt_id:
         prompt = get_prompt(conn, prompt_id)
+        if prompt.retired:  # kept for old reflections; its first-edition steps are not to be trusted
+            raise UsageError(f"prompt {prompt_id!r} is retired from the catalog: answer one on offer"
+                             " (see 'pj prompts')")
         steps = steps or list(prompt.steps)
     with transaction(conn):
         if keep is not None:
