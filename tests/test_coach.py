@@ -238,7 +238,7 @@ def test_important_share_falling_over_two_weeks(pj):
     for n, share in [(-12, 60), (-10, 50), (-8, 55), (-4, 20), (-2, 30), (0, 25)]:
         ok(pj("reflect", f"day {n}", "--date", shift(n), "--important-share", share))
     chosen = prompt_json(pj)
-    assert chosen["rule"] == "share-falling"
+    assert chosen["rule"] == "share-falling" and chosen["steps"] == [13]
     assert "fell from 55 % to 25 %" in chosen["text"]
     assert "unhurried" in chosen["text"] and "not yours" in chosen["text"]
     assert chosen["source"]["author"] == "Charles Hummel"

@@ -416,9 +416,10 @@ def share_falling(f: Facts) -> list[Candidate]:
     if was - now < SHARE_DROP:
         return []
     text = (f"The share of your days going to important, not urgent, work fell from "
-            f"{was:.0f} % to {now:.0f} % over two weeks. Before the inbox tomorrow, when will "
-            "you set apart a quiet, unhurried moment to decide what the day is for, and "
-            "which urgent request that is not yours will you leave undone?")
+            f"{was:.0f} % to {now:.0f} % over two weeks. What will you change in how your day "
+            "starts, so that before the inbox you set apart a quiet, unhurried moment to "
+            "decide what the day is for, and which urgent request that is not yours will you "
+            "leave undone?")
     week = f.day - dt.timedelta(days=f.day.weekday())
     return [Candidate("share-falling", f"week:{week.isoformat()}", text,
                       f"important share {was:.0f} % → {now:.0f} %")]
@@ -514,9 +515,9 @@ RULES: dict[str, Rule] = {r.id: r for r in (
     Rule("share-falling", "the important-not-urgent share falling over two weeks", "hummel",
          "the urgent crowds out the important; his remedy is an unhurried time set apart"
          " before acting to seek the day's direction, and leaving undone the urgent that is"
-         " not yours", (8,),
-         ("it changes a routine you already run, how your day starts, rather than adding"
-          " a new one",),
+         " not yours", (13,),
+         ("a two-week fall in that share is feedback on current progress; changing how your"
+          " day starts because of it is adjusting your process",),
          share_falling),
     Rule("feedback-due", "a partner not asked for feedback in two quarters", "hitt",
          "measure progress against business objectives, customer and employee"
