@@ -194,11 +194,11 @@ def get_reflection_by_uid(conn: sqlite3.Connection, uid: str) -> Reflection | No
 def update_reflection(
     conn: sqlite3.Connection, rid: int, *, updated_at: str, **fields: object
 ) -> None:
-    if not fields:
-        return
-    sets = ", ".join(f"{k} = ?" for k in fields)
+    # updated_at moves even when only steps, partners or tags change: it is this
+    # reflection's edit, for imports and for sync.
+    sets = "".join(f"{k} = ?, " for k in fields)
     conn.execute(
-        f"UPDATE reflections SET {sets}, updated_at = ? WHERE id = ?",
+        f"UPDATE reflections SET {sets}updated_at = ? WHERE id = ?",
         (*fields.values(), updated_at, rid),
     )
 

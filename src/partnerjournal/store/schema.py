@@ -239,6 +239,138 @@ CREATE INDEX feedback_partner_date ON feedback (partner_id, date);
 CREATE INDEX feedback_date ON feedback (date);
 """
 
+# Sync (v6): what merging journals of several machines needs, kept beside the records
+# so that no record table changes and exports stay as they were.
+# - device: this journal's id (names its file in a sync folder) and readable name;
+#   ``syncing`` is 1 only inside the transaction that writes merged records, so the
+#   triggers below do not count them as edits made here.
+# - versions: the version of each record: ``dot`` names the edit that made it and
+#   ``past`` the edits it was built on (JSON list). One version supersedes another
+#   exactly when its past holds the other's dot, which no clock can fake. A record
+#   made here (or imported) gets the dot "0:<updated_at>", so the same record brought
+#   to two machines by an export is one version on both; an edit gets
+#   "<device>:<random>".
+# - tombstones: a deleted record (uid, kind, when, where) and the edits its delete
+#   saw; written by the delete triggers, so every delete path leaves one, in the
+#   delete's own transaction.
+# - conflicts: versions of a record changed on two machines since they last agreed,
+#   kept beside the one the journal shows, until the user resolves them.
+_V6_TABLES = """
+CREATE TABLE device (
+    one INTEGER PRIMARY KEY CHECK (one = 1),
+    id TEXT NOT NULL,
+    name TEXT NOT NULL DEFAULT '',
+    syncing INTEGER NOT NULL DEFAULT 0 CHECK (syncing IN (0, 1)),
+    created_at TEXT NOT NULL
+);
+INSERT INTO device (one, id, created_at)
+    VALUES (1, lower(hex(randomblob(8))), strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'));
+CREATE TABLE versions (
+    kind TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    dot TEXT NOT NULL,
+    past TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (kind, uid)
+) WITHOUT ROWID;
+CREATE TABLE tombstones (
+    kind TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    deleted_at TEXT NOT NULL,
+    device TEXT NOT NULL,
+    dot TEXT NOT NULL,
+    past TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (kind, uid)
+) WITHOUT ROWID;
+CREATE TABLE conflicts (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    dot TEXT NOT NULL,
+    past TEXT NOT NULL DEFAULT '[]',
+    record TEXT NOT NULL,
+    found_at TEXT NOT NULL,
+    UNIQUE (kind, uid, dot)
+);
+CREATE TABLE sync_seen (  -- scratch space of the delete triggers, always empty
+    kind TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    seen TEXT NOT NULL
+);
+CREATE TABLE sync_peers (
+    device TEXT PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    folder TEXT NOT NULL,
+    synced_at TEXT NOT NULL
+);
+"""
+
+# (kind, table, key column, the column whose value names a record's first version)
+SYNCED_TABLES: tuple[tuple[str, str, str, str], ...] = (
+    ("settings", "settings", "key", "value"),
+    ("custom_prompts", "custom_prompts", "uid", "updated_at"),
+    ("partners", "partners", "uid", "updated_at"),
+    ("objectives", "objectives", "uid", "updated_at"),
+    ("evaluations", "evaluations", "uid", "updated_at"),
+    ("reflections", "reflections", "uid", "updated_at"),
+    ("sessions", "sessions", "uid", "updated_at"),
+    ("commitments", "commitments", "uid", "updated_at"),
+    ("trust_checks", "trust_checks", "uid", "updated_at"),
+    ("feedback", "feedback", "uid", "updated_at"),
+    ("stories", "stories", "uid", "updated_at"),
+    ("measurements", "measurements", "uid", "updated_at"),
+    ("adjustments", "adjustments", "uid", "updated_at"),
+)
+
+_NEW_DOT = "(SELECT id FROM device) || ':' || lower(hex(randomblob(6)))"
+_SEEN = """(SELECT json_group_array(value) FROM (
+            SELECT dot AS value FROM versions WHERE kind = '{k}' AND uid = old.[{key}]
+            UNION SELECT j.value FROM versions v, json_each(v.past) j
+                WHERE v.kind = '{k}' AND v.uid = old.[{key}]
+            UNION SELECT dot FROM conflicts WHERE kind = '{k}' AND uid = old.[{key}]
+            UNION SELECT j.value FROM conflicts c, json_each(c.past) j
+                WHERE c.kind = '{k}' AND c.uid = old.[{key}]
+            UNION SELECT dot FROM tombstones WHERE kind = '{k}' AND uid = old.[{key}]
+            UNION SELECT j.value FROM tombstones t, json_each(t.past) j
+                WHERE t.kind = '{k}' AND t.uid = old.[{key}]))"""
+
+
+def _sync_triggers(kind: str, table: str, key: str, first: str) -> str:
+    local = "(SELECT syncing FROM device) = 0"
+    seen = _SEEN.format(k=kind, key=key)
+    return f"""
+INSERT OR IGNORE INTO versions (kind, uid, dot, past)
+    SELECT '{kind}', [{key}], '0:' || [{first}], '[]' FROM [{table}];
+CREATE TRIGGER [sync_{table}_insert] AFTER INSERT ON [{table}] WHEN {local} BEGIN
+    DELETE FROM versions WHERE kind = '{kind}' AND uid = new.[{key}];
+    INSERT INTO versions (kind, uid, dot, past)
+        VALUES ('{kind}', new.[{key}], '0:' || new.[{first}], '[]');
+END;
+CREATE TRIGGER [sync_{table}_update] AFTER UPDATE ON [{table}] WHEN {local} BEGIN
+    INSERT INTO versions (kind, uid, dot, past)
+        SELECT '{kind}', new.[{key}], '0:' || old.[{first}], '[]'
+        WHERE NOT EXISTS (SELECT 1 FROM versions WHERE kind = '{kind}' AND uid = new.[{key}]);
+    UPDATE versions SET past = json_insert(past, '$[#]', dot), dot = {_NEW_DOT}
+        WHERE kind = '{kind}' AND uid = new.[{key}];
+END;
+CREATE TRIGGER [sync_{table}_delete] AFTER DELETE ON [{table}] WHEN {local} BEGIN
+    INSERT INTO versions (kind, uid, dot, past)
+        SELECT '{kind}', old.[{key}], '0:' || old.[{first}], '[]'
+        WHERE NOT EXISTS (SELECT 1 FROM versions WHERE kind = '{kind}' AND uid = old.[{key}]);
+    INSERT INTO sync_seen (kind, uid, seen) VALUES ('{kind}', old.[{key}], {seen});
+    DELETE FROM tombstones WHERE kind = '{kind}' AND uid = old.[{key}];
+    INSERT INTO tombstones (kind, uid, deleted_at, device, dot, past)
+        SELECT '{kind}', old.[{key}], strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'), d.id,
+               d.id || ':' || lower(hex(randomblob(6))), s.seen
+        FROM device d, sync_seen s WHERE s.kind = '{kind}' AND s.uid = old.[{key}];
+    DELETE FROM sync_seen WHERE kind = '{kind}' AND uid = old.[{key}];
+    DELETE FROM versions WHERE kind = '{kind}' AND uid = old.[{key}];
+    DELETE FROM conflicts WHERE kind = '{kind}' AND uid = old.[{key}];
+END;
+"""
+
+
+V6_SYNC = _V6_TABLES + "".join(_sync_triggers(*t) for t in SYNCED_TABLES)
+
 # (version, name, sql). The journal's PRAGMA user_version is the last applied version.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "core", V1_CORE),
@@ -246,6 +378,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (3, "evaluations", V3_EVALUATIONS),
     (4, "coach", V4_COACH),
     (5, "feedback", V5_FEEDBACK),
+    (6, "sync", V6_SYNC),
 ]
 
 LATEST = MIGRATIONS[-1][0]

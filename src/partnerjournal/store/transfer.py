@@ -317,7 +317,8 @@ KINDS: tuple[Kind, ...] = (
 KIND = {k.name: k for k in KINDS}
 
 # Tables that are not records: bookkeeping, search index, and the link tables above.
-NOT_RECORDS = {"migrations", "sqlite_sequence", "sqlite_stat1", "coach_days"}
+NOT_RECORDS = {"migrations", "sqlite_sequence", "sqlite_stat1", "coach_days",
+               "device", "versions", "tombstones", "conflicts", "sync_peers", "sync_seen"}
 
 
 # --- which kinds this journal has -----------------------------------------------------
