@@ -83,6 +83,9 @@ class World:
                 return
             key = keys[pick % len(keys)]
             entry = mach.state[key]
+            named_here = {t for k, rec in m.shown_records(mach.state) for t in refs(k[0], rec)}
+            if what == "delete" and key in named_here:
+                return  # the journal refuses it (a foreign key), as pj would
             dot = mach.dot()
             if what == "edit":
                 text = f"{mach.name} edited {key[1]} at {t}"
