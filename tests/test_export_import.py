@@ -113,7 +113,8 @@ def fill_everything(db: Path) -> None:
     c.close()
 
 
-SYNC_BOOKKEEPING = {"device", "versions", "tombstones", "conflicts", "sync_peers", "sync_seen"}
+SYNC_BOOKKEEPING = {"device", "versions", "tombstones", "conflicts", "sync_peers", "sync_seen",
+                    "sync_aliases"}
 
 
 def dump(db: Path) -> dict[str, list[str]]:

@@ -22,7 +22,8 @@ from partnerjournal.store.schema import LATEST, MIGRATIONS, SYNCED_TABLES
 
 FIXTURES = {"journal-v1.sqlite": 1, "journal-v2.sqlite": 2, "journal-v3.sqlite": 3,
             "journal-v5.sqlite": 5}
-SYNC_TABLES = {"device", "versions", "tombstones", "conflicts", "sync_peers", "sync_seen"}
+SYNC_TABLES = {"device", "versions", "tombstones", "conflicts", "sync_peers", "sync_seen",
+               "sync_aliases"}
 V5_COUNTS = {"settings": 1, "partners": 7, "reflections": 8, "reflection_steps": 10,
              "reflection_partners": 7, "reflection_tags": 4, "custom_prompts": 1,
              "migrations": 5, "sessions": 3, "commitments": 6, "trust_checks": 3,
@@ -80,7 +81,8 @@ def test_every_earlier_journal_migrates_to_v6_keeping_every_record(copy_fixture,
         # every record has its first version, named after its updated_at (or value)
         recs = records(conn)
         assert recs and versions(conn) == {key: (f"0:{v}", []) for key, v in recs.items()}
-        for table in ("tombstones", "conflicts", "sync_peers", "sync_seen"):
+        assert conn.execute("SELECT count(*) FROM versions WHERE record IS NOT NULL").fetchone()[0] == 0
+        for table in ("tombstones", "conflicts", "sync_peers", "sync_seen", "sync_aliases"):
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
         (device, name, syncing), = conn.execute("SELECT id, name, syncing FROM device")
         assert re.fullmatch(r"[0-9a-f]{16}", device) and name == "" and syncing == 0

@@ -277,12 +277,13 @@ def _registry() -> _Registry:
             partners,
             reports,
             sources,
+            sync,
             transfer,
         )
 
         registry = _Registry()
-        for module in (journal, reports, partners, feedback, transfer, maintenance, sources,
-                       completion):
+        for module in (journal, reports, partners, feedback, transfer, sync, maintenance,
+                       sources, completion):
             module.register(registry)
         _REGISTRY = registry
     return _REGISTRY

@@ -569,10 +569,13 @@ def show(
     from ..services import prompts as sp
     from ..services import reflections as sr
 
+    from ..store.journal import conflict_copies
+
     env = opt.env_of(ctx)
     r = sr.get(env.conn, entry_id)
+    copies = conflict_copies(env.conn, "reflections", r.uid)
     if as_json:
-        emit_json(r.as_json())
+        emit_json({**r.as_json(), "conflict_copies": copies} if copies else r.as_json())
         return
     lines = _format_entry(r)
     if r.prompt_rule:
@@ -590,6 +593,11 @@ def show(
         if p is not None:
             lines += [f"Prompt: {p.text}", f"Source: {p.source.label()}"]
     lines.append(f"Written {r.created_at}" + (f", edited {r.updated_at}" if r.updated_at != r.created_at else ""))
+    if copies:
+        lines.append(
+            f"Also changed on another machine: {copies} conflict "
+            f"{'copy' if copies == 1 else 'copies'} kept (see pj conflicts)"
+        )
     emit_lines(lines)
 
 

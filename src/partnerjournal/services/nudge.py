@@ -13,6 +13,7 @@ from ..store import nudge as sn
 from . import quarters as jq
 
 QUIET_DAYS = 1  # a reflection yesterday or today: nothing to say about reflecting
+SYNC_DAYS = 7  # a sync folder not synced for longer is mentioned
 
 
 def sessions_expected(active: int, quarter_start: dt.date, quarter_end: dt.date, today: dt.date) -> int:
@@ -49,4 +50,10 @@ def nudge_line(conn: sqlite3.Connection, today: dt.date) -> str | None:
         since = (today - dt.date.fromisoformat(last)).days
         if since > QUIET_DAYS:
             parts.append(f"{since} days since your last reflection: pj today")
+    synced = sn.last_sync(conn)
+    if synced is not None:
+        folder, when = synced
+        days = (today - dt.date.fromisoformat(when[:10])).days
+        if days >= SYNC_DAYS:
+            parts.append(f"not synced for {days} days: pj sync {folder}")
     return "pj: " + " · ".join(parts) if parts else None

@@ -380,6 +380,14 @@ SETTINGS = {
         days_off.parse_holidays,
         days_off.describe_holidays,
     ),
+    "device-name": Setting(
+        "device-name",
+        "this machine's name in a sync folder, e.g. 'Work laptop' (kept on this machine"
+        " only; 'none' clears it)",
+        "",
+        lambda v: "" if v.strip().lower() in CLEAR else validate.name(v, "device name"),
+        lambda v: v or "(not set)",
+    ),
     days_off.BLOCKED_KEY: Setting(
         days_off.BLOCKED_KEY,
         "your own days without sessions: days or ranges like 2026-12-21..2027-01-01, "
@@ -389,6 +397,10 @@ SETTINGS = {
         days_off.describe_blocked,
     ),
 }
+
+
+# Settings of this machine, not of the journal: kept out of exports and sync.
+LOCAL_SETTINGS = {"device-name"}
 
 
 def _coach():
@@ -408,17 +420,25 @@ def set_setting(conn: sqlite3.Connection, key: str, value: str) -> tuple[str, st
     setting = _setting(key)
     stored = setting.parse(value)
     with transaction(conn):
-        sj.set_setting(conn, setting.key, stored)
+        if setting.key in LOCAL_SETTINGS:
+            sj.set_device_name(conn, stored)
+        else:
+            sj.set_setting(conn, setting.key, stored)
     return setting.key, stored
 
 
 def get_setting(conn: sqlite3.Connection, key: str) -> tuple[Setting, str, bool]:
     """(setting, value, whether it is the default)."""
     setting = _setting(key)
-    value = sj.get_setting(conn, setting.key)
+    if setting.key in LOCAL_SETTINGS:
+        value = sj.device_name(conn) or None
+    else:
+        value = sj.get_setting(conn, setting.key)
     return setting, value if value is not None else setting.default, value is None
 
 
 def list_settings(conn: sqlite3.Connection) -> list[tuple[Setting, str, bool]]:
     stored = sj.all_settings(conn)
+    if name := sj.device_name(conn):
+        stored["device-name"] = name
     return [(s, stored.get(k, s.default), k not in stored) for k, s in SETTINGS.items()]

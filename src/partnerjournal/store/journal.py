@@ -31,6 +31,15 @@ def set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
     )
 
 
+def device_name(conn: sqlite3.Connection) -> str:
+    """This machine's readable name in a sync folder ('' if not given)."""
+    return conn.execute("SELECT name FROM device").fetchone()[0]
+
+
+def set_device_name(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute("UPDATE device SET name = ?", (name,))
+
+
 def all_settings(conn: sqlite3.Connection) -> dict[str, str]:
     return {k: v for k, v in conn.execute("SELECT key, value FROM settings ORDER BY key")}
 
@@ -201,6 +210,13 @@ def update_reflection(
         f"UPDATE reflections SET {sets}updated_at = ? WHERE id = ?",
         (*fields.values(), updated_at, rid),
     )
+
+
+def conflict_copies(conn: sqlite3.Connection, kind: str, uid: str) -> int:
+    """How many conflict copies (versions changed on another machine too) a record has."""
+    return conn.execute(
+        "SELECT count(*) FROM conflicts WHERE kind = ? AND uid = ?", (kind, uid)
+    ).fetchone()[0]
 
 
 def delete_reflection(conn: sqlite3.Connection, rid: int) -> bool:

@@ -20,3 +20,11 @@ def nudge_counts(conn: sqlite3.Connection, start: str, end: str, today: str) -> 
     ).fetchone()[0]
     last = conn.execute("SELECT max(date) FROM reflections").fetchone()[0]
     return active, met, overdue, last
+
+
+def last_sync(conn: sqlite3.Connection) -> tuple[str, str] | None:
+    """(folder, when) this journal last synced through a folder, if ever."""
+    row = conn.execute(
+        "SELECT p.folder, p.synced_at FROM sync_peers p JOIN device d ON d.id = p.device"
+    ).fetchone()
+    return (row[0], row[1]) if row else None

@@ -245,7 +245,8 @@ CREATE INDEX feedback_date ON feedback (date);
 #   ``syncing`` is 1 only inside the transaction that writes merged records, so the
 #   triggers below do not count them as edits made here.
 # - versions: the version of each record: ``dot`` names the edit that made it and
-#   ``past`` the edits it was built on (JSON list). One version supersedes another
+#   ``past`` the edits it was built on (JSON list); ``record`` the version as merged
+#   from another machine (NULL for a version made here: the row is the version). One version supersedes another
 #   exactly when its past holds the other's dot, which no clock can fake. A record
 #   made here (or imported) gets the dot "0:<updated_at>", so the same record brought
 #   to two machines by an export is one version on both; an edit gets
@@ -270,6 +271,13 @@ CREATE TABLE versions (
     uid TEXT NOT NULL,
     dot TEXT NOT NULL,
     past TEXT NOT NULL DEFAULT '[]',
+    record TEXT,  -- the version as merged (JSON); NULL: as the row holds it (made here)
+    PRIMARY KEY (kind, uid)
+) WITHOUT ROWID;
+CREATE TABLE sync_aliases (  -- a record merged into one of the same name (or quarter)
+    kind TEXT NOT NULL,
+    uid TEXT NOT NULL,
+    target TEXT NOT NULL,
     PRIMARY KEY (kind, uid)
 ) WITHOUT ROWID;
 CREATE TABLE tombstones (
@@ -349,7 +357,7 @@ CREATE TRIGGER [sync_{table}_update] AFTER UPDATE ON [{table}] WHEN {local} BEGI
     INSERT INTO versions (kind, uid, dot, past)
         SELECT '{kind}', new.[{key}], '0:' || old.[{first}], '[]'
         WHERE NOT EXISTS (SELECT 1 FROM versions WHERE kind = '{kind}' AND uid = new.[{key}]);
-    UPDATE versions SET past = json_insert(past, '$[#]', dot), dot = {_NEW_DOT}
+    UPDATE versions SET past = json_insert(past, '$[#]', dot), dot = {_NEW_DOT}, record = NULL
         WHERE kind = '{kind}' AND uid = new.[{key}];
 END;
 CREATE TRIGGER [sync_{table}_delete] AFTER DELETE ON [{table}] WHEN {local} BEGIN

@@ -318,7 +318,8 @@ KIND = {k.name: k for k in KINDS}
 
 # Tables that are not records: bookkeeping, search index, and the link tables above.
 NOT_RECORDS = {"migrations", "sqlite_sequence", "sqlite_stat1", "coach_days",
-               "device", "versions", "tombstones", "conflicts", "sync_peers", "sync_seen"}
+               "device", "versions", "tombstones", "conflicts", "sync_peers", "sync_seen",
+               "sync_aliases"}
 
 
 # --- which kinds this journal has -----------------------------------------------------

@@ -1,0 +1,140 @@
+"""One journal on several machines: sync and conflicts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from . import options as opt
+from .output import emit_json, emit_lines, note, say
+
+conflicts_app = typer.Typer(
+    help="Records changed on two machines since they last synced: the version each"
+    " journal shows, and the other kept as a conflict copy until you choose.\n\n\b\n"
+    "Examples:\n  pj conflicts\n  pj conflicts resolve 3 --keep theirs",
+    rich_markup_mode=None, invoke_without_command=True,
+)
+
+
+def _summary(record: dict | None) -> str:
+    if record is None:
+        return "(deleted)"
+    for name in ("text", "name", "quarter", "value", "keep", "change", "successes"):
+        value = record.get(name)
+        if isinstance(value, str) and value.strip():
+            line = " ".join(value.split())
+            return line if len(line) <= 60 else line[:57] + "..."
+    return record.get("date") or record.get("uid") or "-"
+
+
+@conflicts_app.callback()
+def conflicts_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
+    """List the conflict copies: for each, what your journal shows (mine) and the
+    version kept from the other machine (theirs).
+
+    \b
+    Example:
+      pj conflicts --json
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..services import sync as sv
+    from ..store.transfer import KIND
+
+    env = opt.env_of(ctx)
+    found = sv.conflicts(env.conn)
+    if as_json:
+        emit_json([c.as_json() for c in found])
+        return
+    if not found:
+        say("No conflicts: every record has one version.")
+        return
+    lines = []
+    for c in found:
+        what = KIND[c.kind].marker.replace("_", " ")
+        number = f" #{c.local_id}" if c.local_id else ""
+        lines.append(f"{c.id}. {what}{number}, changed on two machines (found {c.found_at[:10]})")
+        lines.append(f"   mine:   {_summary(c.shown)}")
+        lines.append(f"   theirs: {_summary(c.record)}")
+    lines.append("Settle one with: pj conflicts resolve ID --keep mine|theirs|both")
+    emit_lines(lines)
+
+
+@conflicts_app.command("resolve")
+def conflicts_resolve(
+    ctx: typer.Context,
+    cid: Annotated[int, typer.Argument(metavar="ID", help="The conflict's number (see 'pj conflicts').")],
+    keep: Annotated[
+        Optional[str],
+        typer.Option("--keep", metavar="mine|theirs|both",
+                     help="mine: what your journal shows; theirs: the copy; both: the copy"
+                     " becomes a record of its own."),
+    ] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Settle a conflict copy; the choice reaches your other machines at their next sync.
+
+    \b
+    Example:
+      pj conflicts resolve 3 --keep both
+    """
+    from ..errors import UsageError
+    from ..services import sync as sv
+
+    if keep is None:
+        raise UsageError("say which version to keep: --keep mine, --keep theirs or --keep both")
+    env = opt.env_of(ctx)
+    c = sv.resolve(env.conn, cid, keep, env.now())
+    if as_json:
+        emit_json({"resolved": c.id, "kept": keep.strip().lower()})
+    else:
+        say(f"Conflict {c.id} settled: kept {keep.strip().lower()}.")
+
+
+def sync(
+    ctx: typer.Context,
+    folder: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[DIR]",
+                       help="The folder your machines share (Syncthing, Dropbox, iCloud Drive,"
+                       " OneDrive, a git checkout); default: the one you synced with last."),
+    ] = None,
+    as_json: opt.Json = False,
+) -> None:
+    """Merge this journal with your other machines' journals through a shared folder.
+
+    Each journal writes only its own file there (named by this machine's id; give it a
+    name with 'pj config set device-name "Work laptop"') and reads the others'. What
+    was added, changed or deleted elsewhere comes in; a record changed on two machines
+    keeps both versions (see 'pj conflicts'). Run it as often as you like, in any order.
+
+    \b
+    Examples:
+      pj sync ~/Sync/partnerjournal
+      pj sync --json
+    """
+    from pathlib import Path
+
+    from ..errors import UsageError
+    from ..services import sync as sv
+    from ..store.sync import last_sync
+
+    env = opt.env_of(ctx)
+    if folder is None:
+        last = last_sync(env.conn)
+        if last is None:
+            raise UsageError("give the shared folder: pj sync DIR (it is remembered)")
+        folder = last[0]
+    report = sv.sync(env.conn, Path(folder).expanduser().resolve(), env.now())
+    if as_json:
+        emit_json(report.as_json())
+        return
+    emit_lines(report.lines())
+    for line in report.notes:
+        note(line)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sync")(sync)
+    app.add_typer(conflicts_app, name="conflicts")

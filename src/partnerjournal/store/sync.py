@@ -1,0 +1,388 @@
+"""SQL for sync: this journal's device, its merge state (every record's versions, its
+conflict copies and tombstones) and writing a merged state back.
+
+The state read here is what ``exchange.merge`` merges and what a sync file carries. A
+version made on this machine is read from its row; one merged from another machine
+from the JSON kept with it (``versions.record``), so what this journal passes on is
+exactly what it received, even where a row had to differ (a partner merged into one
+of the same name).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..errors import NotFound, UsageError
+from ..exchange.merge import Entry, Key, State, Tombstone, Version, canonical
+from .journal import name_key, new_uid
+from .transfer import KIND, Kind, available_kinds, iter_records
+
+
+@dataclass(frozen=True)
+class Device:
+    id: str
+    name: str
+
+
+def device(conn: sqlite3.Connection) -> Device:
+    row = conn.execute("SELECT id, name FROM device").fetchone()
+    return Device(row[0], row[1])
+
+
+def set_device_name(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute("UPDATE device SET name = ?", (name,))
+
+
+def new_dot(conn: sqlite3.Connection) -> str:
+    return f"{device(conn).id}:{os.urandom(6).hex()}"
+
+
+# --- reading the state ----------------------------------------------------------------
+
+
+def _past(text: str) -> frozenset[str]:
+    return frozenset(json.loads(text))
+
+
+def load_state(conn: sqlite3.Connection, kinds: list[Kind] | None = None) -> State:
+    """Every record's entry: its shown version, conflict copies and tombstone."""
+    kinds = kinds if kinds is not None else available_kinds(conn)
+    names = {k.name for k in kinds}
+    versions = {
+        (k, u): (d, _past(p), r)
+        for k, u, d, p, r in conn.execute("SELECT kind, uid, dot, past, record FROM versions")
+        if k in names
+    }
+    copies: dict[Key, list[Version]] = {}
+    for k, u, d, p, r in conn.execute(
+        "SELECT kind, uid, dot, past, record FROM conflicts ORDER BY id"
+    ):
+        copies.setdefault((k, u), []).append(Version(d, _past(p), json.loads(r)))
+    tombs = {
+        (k, u): Tombstone(d, _past(p), at, dev)
+        for k, u, at, dev, d, p in conn.execute(
+            "SELECT kind, uid, deleted_at, device, dot, past FROM tombstones"
+        )
+    }
+    shown: dict[Key, Version] = {}
+    for kind, rec in iter_records(conn, kinds):
+        key = (kind.name, rec[kind.key])
+        dot, past, stored = versions.get(key) or (f"0:{rec.get('updated_at', '')}", frozenset(), None)
+        shown[key] = Version(dot, past, json.loads(stored) if stored else rec)
+    for key, (dot, past, stored) in versions.items():  # merged into a row of another uid
+        if key not in shown and stored:
+            shown[key] = Version(dot, past, json.loads(stored))
+    state: State = {}
+    for key in shown.keys() | copies.keys() | tombs.keys():
+        live = ((shown[key],) if key in shown else ()) + tuple(copies.get(key, ()))
+        state[key] = Entry(live, tombs.get(key))
+    return state
+
+
+# --- writing a merged state -----------------------------------------------------------
+
+
+@dataclass
+class Applied:
+    notes: list[str]
+
+
+def apply(conn: sqlite3.Connection, changed: dict[Key, Entry], kinds: list[Kind]) -> Applied:
+    """Write merged entries; call inside ``store.transaction``. The rows follow each
+    entry's shown version; the triggers do not count these writes as edits made here."""
+    conn.execute("UPDATE device SET syncing = 1")
+    notes: list[str] = []
+    writer = _Writer(conn, {k.name: k for k in kinds}, notes)
+    order = [k for k in kinds]
+    for kind in order:  # records others link to first
+        for key in sorted(k for k in changed if k[0] == kind.name):
+            entry = changed[key]
+            if entry.live:
+                writer.put(kind, entry.live[0].record)
+    for kind in reversed(order):  # records that link to others first
+        for key in sorted(k for k in changed if k[0] == kind.name):
+            if not changed[key].live:
+                writer.remove(kind, key[1])
+    for key, entry in changed.items():
+        _save_entry(conn, key, entry)
+    conn.execute("UPDATE device SET syncing = 0")
+    return Applied(notes)
+
+
+def _save_entry(conn: sqlite3.Connection, key: Key, entry: Entry) -> None:
+    kind, uid = key
+    conn.execute("DELETE FROM versions WHERE kind = ? AND uid = ?", key)
+    conn.execute("DELETE FROM conflicts WHERE kind = ? AND uid = ?", key)
+    conn.execute("DELETE FROM tombstones WHERE kind = ? AND uid = ?", key)
+    if entry.live:
+        shown = entry.live[0]
+        conn.execute(
+            "INSERT INTO versions (kind, uid, dot, past, record) VALUES (?, ?, ?, ?, ?)",
+            (kind, uid, shown.dot, json.dumps(sorted(shown.past)), canonical(shown.record)),
+        )
+        conn.executemany(
+            "INSERT INTO conflicts (kind, uid, dot, past, record, found_at)"
+            " VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))",
+            [(kind, uid, v.dot, json.dumps(sorted(v.past)), canonical(v.record))
+             for v in entry.live[1:]],
+        )
+    if entry.tomb:
+        t = entry.tomb
+        conn.execute(
+            "INSERT INTO tombstones (kind, uid, deleted_at, device, dot, past)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (kind, uid, t.deleted_at, t.device, t.dot, json.dumps(sorted(t.past))),
+        )
+
+
+class _Writer:
+    """Rows from records as exports give them (links by uid)."""
+
+    def __init__(self, conn: sqlite3.Connection, kinds: dict[str, Kind], notes: list[str]):
+        self.conn = conn
+        self.kinds = kinds
+        self.notes = notes
+
+    def local_id(self, kind_name: str, uid: str) -> int | None:
+        table = KIND[kind_name].table
+        row = self.conn.execute(f"SELECT rowid FROM [{table}] WHERE uid = ?", (uid,)).fetchone()
+        if row is None:
+            alias = self.conn.execute(
+                "SELECT target FROM sync_aliases WHERE kind = ? AND uid = ?", (kind_name, uid)
+            ).fetchone()
+            if alias:
+                row = self.conn.execute(
+                    f"SELECT rowid FROM [{table}] WHERE uid = ?", (alias[0],)
+                ).fetchone()
+        return row[0] if row else None
+
+    def _values(self, kind: Kind, rec: dict) -> tuple[list[str], list]:
+        cols, values = [], []
+        for f in kind.fields:
+            value = rec.get(f.name)
+            if f.link and value is not None:
+                value = self.local_id(f.link, value)
+            elif f.type == "steps":
+                value = json.dumps(value if value is not None else [])
+            elif f.type == "bool" and value is not None:
+                value = int(value)
+            cols.append(f.col)
+            values.append(value)
+        for column, source in kind.derived:
+            cols.append(column)
+            values.append(name_key(rec[source]))
+        return cols, values
+
+    def _natural_holder(self, kind: Kind, rec: dict) -> str | None:
+        """The uid of another row with this record's name (or quarter, or short id)."""
+        checks = []
+        if kind.natural:
+            checks.append((kind.natural, kind.natural_value(rec)))
+        if kind.rename:
+            col = kind.field_names[kind.rename].col
+            checks.append((col, rec[kind.rename]))
+        for column, value in checks:
+            row = self.conn.execute(
+                f"SELECT {kind.key} FROM [{kind.table}] WHERE [{column}] = ? AND {kind.key} <> ?",
+                (value, rec[kind.key]),
+            ).fetchone()
+            if row:
+                return row[0]
+        return None
+
+    def put(self, kind: Kind, rec: dict) -> None:
+        conn, key = self.conn, rec[kind.key]
+        row = conn.execute(
+            f"SELECT rowid FROM [{kind.table}] WHERE [{kind.key}] = ?", (key,)
+        ).fetchone()
+        holder = self._natural_holder(kind, rec) if kind.local_id or kind.rename else None
+        if holder is not None and row is not None:
+            shown = rec.get("name") or rec.get("quarter") or rec.get("id")
+            self.notes.append(
+                f"{kind.marker} {shown!r} from another machine: the name is taken here,"
+                " kept this journal's"
+            )
+            return
+        if holder is not None:
+            # two machines made the same partner (objective, quarter's evaluation, prompt
+            # id): one row holds both; the other version is kept for the sync file
+            conn.execute(
+                "INSERT OR REPLACE INTO sync_aliases (kind, uid, target) VALUES (?, ?, ?)",
+                (kind.name, key, holder),
+            )
+            shown = rec.get("name") or rec.get("quarter") or rec.get("id")
+            self.notes.append(
+                f"{kind.marker} {shown!r} was made on two machines: both are kept as one here"
+            )
+            return
+        cols, values = self._values(kind, rec)
+        if row is None:
+            conn.execute(
+                f"INSERT INTO [{kind.table}] ({', '.join(f'[{c}]' for c in cols)})"
+                f" VALUES ({', '.join('?' for _ in cols)})",
+                values,
+            )
+            rowid = conn.execute(
+                f"SELECT rowid FROM [{kind.table}] WHERE [{kind.key}] = ?", (key,)
+            ).fetchone()[0]
+        else:
+            rowid = row[0]
+            sets = ", ".join(f"[{c}] = ?" for c in cols if c != kind.key)
+            conn.execute(
+                f"UPDATE [{kind.table}] SET {sets} WHERE rowid = ?",
+                [v for c, v in zip(cols, values) if c != kind.key] + [rowid],
+            )
+        conn.execute("DELETE FROM sync_aliases WHERE kind = ? AND uid = ?", (kind.name, key))
+        for child in kind.children:
+            conn.execute(f"DELETE FROM [{child.table}] WHERE [{child.parent}] = ?", (rowid,))
+            items = rec.get(child.name) or []
+            ccols = [child.parent, *(f.col for f in child.fields)]
+            rows = []
+            for item in items:
+                if child.scalar:
+                    f = child.fields[0]
+                    value = self.local_id(f.link, item) if f.link else item
+                    if value is None:
+                        continue  # a link to a record this journal does not hold
+                    rows.append((rowid, value))
+                else:
+                    rows.append((rowid, *(item.get(f.name) for f in child.fields)))
+            conn.executemany(
+                f"INSERT OR IGNORE INTO [{child.table}] ({', '.join(f'[{c}]' for c in ccols)})"
+                f" VALUES ({', '.join('?' for _ in ccols)})",
+                rows,
+            )
+
+    def remove(self, kind: Kind, key: str) -> None:
+        self.conn.execute(f"DELETE FROM [{kind.table}] WHERE [{kind.key}] = ?", (key,))
+        self.conn.execute("DELETE FROM sync_aliases WHERE kind = ? AND uid = ?", (kind.name, key))
+
+
+# --- conflicts ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Conflict:
+    id: int
+    kind: str
+    uid: str
+    record: dict  # the conflict copy
+    shown: dict | None  # what the journal shows now
+    found_at: str
+    local_id: int | None  # the shown record's number (reflections: pj show N)
+
+    def as_json(self) -> dict:
+        return {"id": self.id, "kind": KIND[self.kind].marker, "uid": self.uid,
+                "number": self.local_id, "found_at": self.found_at,
+                "mine": self.shown, "theirs": self.record}
+
+
+def list_conflicts(conn: sqlite3.Connection, kind: str | None = None,
+                   uid: str | None = None) -> list[Conflict]:
+    sql = "SELECT id, kind, uid, record, found_at FROM conflicts"
+    where, params = [], []
+    if kind:
+        where.append("kind = ?")
+        params.append(kind)
+    if uid:
+        where.append("uid = ?")
+        params.append(uid)
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    rows = conn.execute(sql + " ORDER BY id", params).fetchall()
+    if not rows:
+        return []
+    state = load_state(conn)
+    out = []
+    for cid, k, u, record, found in rows:
+        entry = state.get((k, u))
+        shown = entry.shown.record if entry and entry.shown else None
+        local = None
+        if KIND[k].local_id:
+            row = conn.execute(f"SELECT id FROM [{KIND[k].table}] WHERE uid = ?", (u,)).fetchone()
+            local = row[0] if row else None
+        out.append(Conflict(cid, k, u, json.loads(record), shown, found, local))
+    return out
+
+
+def resolve_conflict(conn: sqlite3.Connection, cid: int, keep: str, now: str) -> Conflict:
+    """Settle one conflict copy: keep the shown record (mine), the copy (theirs), or
+    both (the copy becomes a record of its own). Call inside ``store.transaction``.
+    The result is a new version made here that supersedes both, so it travels."""
+    found = [c for c in list_conflicts(conn) if c.id == cid]
+    if not found:
+        raise NotFound(f"no conflict #{cid}: see 'pj conflicts' for ids")
+    c = found[0]
+    kind = KIND[c.kind]
+    if keep == "both" and (kind.natural or kind.rename or not kind.local_id):
+        raise UsageError(
+            f"a {kind.marker} cannot be kept twice (its name, quarter or key is unique):"
+            " choose --keep mine or --keep theirs"
+        )
+    state = load_state(conn)
+    entry = state[(c.kind, c.uid)]
+    copy = next(v for v in entry.live[1:] if canonical(v.record) == canonical(c.record))
+    shown = entry.live[0]
+    past = shown.past | {shown.dot} | copy.past | {copy.dot}
+    record = dict(copy.record if keep == "theirs" else shown.record)
+    if "updated_at" in record:
+        record["updated_at"] = now
+    rest = tuple(v for v in entry.live[1:] if v is not copy)
+    new = Version(new_dot(conn), frozenset(past), record)
+    kinds = available_kinds(conn)
+    conn.execute("UPDATE device SET syncing = 1")
+    _Writer(conn, {k.name: k for k in kinds}, []).put(
+        next(k for k in kinds if k.name == c.kind), record)
+    _save_entry(conn, (c.kind, c.uid), Entry((new, *rest), entry.tomb))
+    conn.execute("UPDATE versions SET record = NULL WHERE kind = ? AND uid = ?", (c.kind, c.uid))
+    if keep == "both":
+        other = dict(copy.record, uid=new_uid())
+        if "updated_at" in other:
+            other["updated_at"] = now
+        conn.execute("UPDATE device SET syncing = 0")  # a new record made here
+        _Writer(conn, {k.name: k for k in kinds}, []).put(
+            next(k for k in kinds if k.name == c.kind), other)
+    conn.execute("UPDATE device SET syncing = 0")
+    return c
+
+
+def refs(kinds: Iterable[Kind]):
+    """The merge's view of links: the (kind, uid) each record names."""
+    links = {
+        k.name: ([(f.name, f.link) for f in k.fields if f.link],
+                 [(c.name, c.fields[0].link) for c in k.children if c.scalar and c.fields[0].link])
+        for k in kinds
+    }
+
+    def named(kind: str, record: dict) -> list[Key]:
+        fields, children = links.get(kind, ((), ()))
+        out = [(target, record[name]) for name, target in fields if record.get(name)]
+        for name, target in children:
+            out += [(target, uid) for uid in record.get(name) or ()]
+        return out
+
+    return named
+
+
+def open_conflicts(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM conflicts").fetchone()[0]
+
+
+def saw_peer(conn: sqlite3.Connection, device_id: str, name: str, folder: str, now: str) -> None:
+    conn.execute(
+        "INSERT INTO sync_peers (device, name, folder, synced_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (device) DO UPDATE SET name = excluded.name, folder = excluded.folder,"
+        " synced_at = excluded.synced_at",
+        (device_id, name, folder, now),
+    )
+
+
+def last_sync(conn: sqlite3.Connection) -> tuple[str, str] | None:
+    """(folder, when) of this journal's last sync, if it ever synced."""
+    me = device(conn).id
+    row = conn.execute("SELECT folder, synced_at FROM sync_peers WHERE device = ?", (me,)).fetchone()
+    return (row[0], row[1]) if row else None
