@@ -380,14 +380,6 @@ SETTINGS = {
         days_off.parse_holidays,
         days_off.describe_holidays,
     ),
-    "device-name": Setting(
-        "device-name",
-        "this machine's name in a sync folder, e.g. 'Work laptop' (kept on this machine"
-        " only; 'none' clears it)",
-        "",
-        lambda v: "" if v.strip().lower() in CLEAR else validate.name(v, "device name"),
-        lambda v: v or "(not set)",
-    ),
     days_off.BLOCKED_KEY: Setting(
         days_off.BLOCKED_KEY,
         "your own days without sessions: days or ranges like 2026-12-21..2027-01-01, "
@@ -395,6 +387,14 @@ SETTINGS = {
         "",
         days_off.parse_blocked,
         days_off.describe_blocked,
+    ),
+    "device-name": Setting(
+        "device-name",
+        "this machine's name in a sync folder, e.g. 'Work laptop' (kept on this machine"
+        " only; 'none' clears it)",
+        "",
+        lambda v: "" if v.strip().lower() in CLEAR else validate.name(v, "device name"),
+        lambda v: v or "(not set)",
     ),
 }
 
