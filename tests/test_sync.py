@@ -100,7 +100,8 @@ def test_deletions_travel_and_an_old_file_does_not_bring_them_back(machines):
     sync(a, folder)
     sync(b, folder)
     old_file = (folder / sync_file_name(device_id(a))).read_bytes()
-    ok(b("delete", "2", "--yes"))
+    (gone,) = [r["id"] for r in ok(b("log", "--json")).json() if r["text"] == "Delete me"]
+    ok(b("delete", str(gone), "--yes"))
     sync(b, folder)
     assert sync(a, folder)["kinds"]["reflections"]["deleted"] == 1
     assert texts(a) == ["Keep me"]
