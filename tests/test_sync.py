@@ -50,6 +50,18 @@ def device_id(m) -> str:
         conn.close()
 
 
+def entry_of(m, kind):
+    from partnerjournal.store import connect
+    from partnerjournal.store.sync import load_state
+
+    conn = connect(m.path)
+    try:
+        (entry,) = [e for (k, _), e in load_state(conn).items() if k == kind and e.live]
+        return entry
+    finally:
+        conn.close()
+
+
 def texts(m) -> list[str]:
     return sorted(r["text"] for r in ok(m("log", "--json")).json())
 
@@ -131,7 +143,11 @@ def test_edits_on_both_machines_become_a_conflict_both_can_see_and_settle(machin
         assert ok(m("show", "1", "--json")).json()["conflict_copies"] == 1
     assert texts(a) == texts(b)
     theirs = ok(b("conflicts", "--json")).json()[0]["theirs"]["text"]
+    before = entry_of(b, "reflections")
     ok(b("conflicts", "resolve", "1", "--keep", "theirs"))
+    after = entry_of(b, "reflections")
+    # the settled version supersedes both: it travels as an edit made after them
+    assert len(after.live) == 1 and {v.dot for v in before.live} <= after.live[0].past
     assert texts(b) == [theirs] and ok(b("conflicts", "--json")).json() == []
     sync(b, folder)
     sync(a, folder)
@@ -269,3 +285,18 @@ def test_daily_commands_do_not_import_the_merge(tmp_path):
             " 'store.sync', 'store.transfer'))))")
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert out.stdout.strip().splitlines()[-1] == "[]", out
+
+
+def test_edits_on_three_machines_keep_all_three(machines):
+    folder, a, b, c = machines
+    ok(a("reflect", "First words"))
+    for m in (a, b, c):
+        sync(m, folder)
+    for m, text in ((a, "From a"), (b, "From b"), (c, "From c")):
+        ok(m("edit", "1", "--text", text))
+    for m in (a, b, c, a, b):
+        sync(m, folder)
+    for m in (a, b, c):
+        entry = entry_of(m, "reflections")
+        assert sorted(v.record["text"] for v in entry.live) == ["From a", "From b", "From c"]
+        assert len(ok(m("conflicts", "--json")).json()) == 2
