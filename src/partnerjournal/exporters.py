@@ -253,6 +253,8 @@ def _heading(kind, rec: dict, names: _Names) -> str:
         return f"{rec['date']} · {names.of('objectives', rec['objective'])}"
     if k == "adjustments":
         return f"Adjustment for {names.of('evaluations', rec['evaluation'])}"
+    if k == "deleted":
+        return f"Deleted {rec['kind'].replace('_', ' ')} {rec['uid']}"
     return " · ".join(str(rec[n]) for n in ("date",) if n in rec) or kind.label
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -46,15 +47,24 @@ class ExportReport:
     format: str
     files: list[str]
     counts: dict[str, int]
+    removed: list[str] = field(default_factory=list)  # --split files of days now empty
 
     def as_json(self) -> dict:
-        return {"format": self.format, "files": self.files, "records": self.counts}
+        out = {"format": self.format, "files": self.files, "records": self.counts}
+        if self.removed:
+            out["removed"] = self.removed
+        return out
 
     def summary(self) -> str:
         shown = [f"{n} {kind.replace('_', ' ')}" for kind, n in self.counts.items() if n]
         what = ", ".join(shown) if shown else "no records"
         where = self.files[0] if len(self.files) == 1 else f"{len(self.files)} files"
-        return f"Exported {what} to {where}"
+        line = f"Exported {what} to {where}"
+        if self.removed:
+            n = len(self.removed)
+            line += (f"; removed {n} file{'' if n == 1 else 's'} it wrote before for days"
+                     " that no longer hold reflections")
+        return line
 
 
 def export_journal(
@@ -87,6 +97,11 @@ def export_journal(
         raise UsageError(f"{output} is your journal: export to another file")
 
     kinds = st.available_kinds(conn)
+    if schema_version(conn) >= 6:
+        from ..store import sync as ss
+
+        if ss.has_deletes(conn):  # deletes travel, after every record
+            kinds = [*kinds, ss.DELETED]
     meta = exporters.ExportMeta(now, schema_version(conn), kinds, date_from, date_until)
     counts = {k.name: 0 for k in kinds}
 
@@ -99,10 +114,12 @@ def export_journal(
         if output.exists() and not output.is_dir():
             raise UsageError(f"{output} is a file: --split needs a folder")
         make_private_dir(output)
+        ours = _split_files_written_before(output)
         names = exporters.write_markdown_split(
             records(), meta, split, lambda name: atomic_text_file(output / name)
         )
         files = [str(output / name) for name in names]
+        removed = _remove_stale(output, ours, set(names), date_from, date_until)
     elif output is not None:
         if output.is_dir():
             raise UsageError(f"{output} is a folder: give a file name, or add --split day|month")
@@ -113,7 +130,58 @@ def export_journal(
     else:
         exporters.EXPORTERS[fmt](records(), out, meta)
         files = []
-    return ExportReport(fmt, files, counts)
+    return ExportReport(fmt, files, counts, removed if split is not None else [])
+
+
+_SPLIT_NAME = re.compile(r"(\d{4}-\d{2})(-\d{2})?\.md")
+
+
+def _split_files_written_before(folder: Path) -> dict[str, str]:
+    """Day and month files in ``folder`` that a split export wrote (its front matter,
+    then its header with part=day or part=month): name -> the day or month they hold."""
+    out = {}
+    for entry in folder.iterdir():
+        m = _SPLIT_NAME.fullmatch(entry.name)
+        if m is None or not entry.is_file() or entry.is_symlink():
+            continue
+        try:  # the header follows the front matter (date, source: four lines)
+            with open(entry, encoding="utf-8", newline="\n") as fh:
+                head = [fh.readline(400) for _ in range(6)]
+        except (OSError, UnicodeDecodeError):
+            continue
+        if head[0] != "---\n" or "source: partnerjournal\n" not in head:
+            continue
+        header = next((h for h in head if h.startswith(exporters.MARKDOWN_HEADER)), "")
+        if " part=day " in header or " part=month " in header:
+            out[entry.name] = entry.name[:-3]
+    return out
+
+
+def _remove_stale(folder: Path, ours: dict[str, str], written: set[str],
+                  date_from: str | None, date_until: str | None) -> list[str]:
+    """Remove the day/month files a split export wrote before that this one did not
+    rewrite: their reflections were deleted (or moved). Only files whose whole period
+    lies inside the exported dates; anything else in the folder is left alone."""
+    import calendar
+
+    removed = []
+    for name, period in sorted(ours.items()):
+        if name in written:
+            continue
+        if len(period) == 10:
+            first = last = period
+        else:
+            year, month = int(period[:4]), int(period[5:7])
+            first = f"{period}-01"
+            last = f"{period}-{calendar.monthrange(year, month)[1]:02d}"
+        if (date_from and first < date_from) or (date_until and last > date_until):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            (folder / name).unlink()
+            removed.append(str(folder / name))
+    if removed:
+        fsync_dir(folder)
+    return removed
 
 
 # --- import ---------------------------------------------------------------------------
@@ -126,6 +194,7 @@ class ImportSummary:
     files: list[str] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)
     dry_run: bool = False
+    deleted: dict[str, int] = field(default_factory=dict)  # deleted here as the import says
 
     def as_json(self) -> dict:
         return {
@@ -134,6 +203,7 @@ class ImportSummary:
             "skipped_files": self.skipped_files,
             "records": {k: c.as_json() for k, c in self.counts.items() if c.total},
             "notes": self.notes,
+            **({"deleted": self.deleted} if self.deleted else {}),
         }
 
     def lines(self) -> list[str]:
@@ -145,6 +215,9 @@ class ImportSummary:
             if c.merged:
                 parts.append(f"{c.merged} merged by name")
             out.append(f"{kind.replace('_', ' ')}: {', '.join(parts)}")
+        if self.deleted:
+            shown = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in self.deleted.items())
+            out.append(f"deleted, as they were where the export was made: {shown}")
         return out or ["Nothing to import: the files hold no records."]
 
 
@@ -254,12 +327,17 @@ def import_path(
         skipped: list[str] = []
     else:
         sources, skipped = _sources(path, fmt)
+    from ..store import sync as ss
+
     kinds = st.available_kinds(conn)
     have = {k.name for k in kinds}
-    reader_kinds = kinds + [k for k in st.KINDS if k.name not in have]
+    reader_kinds = kinds + [k for k in st.KINDS if k.name not in have] + [ss.DELETED]
     merge = st.Merge(conn, kinds)
+    deletes: list[dict] = []
+    deleted: dict[str, int] = {}
     try:
         with transaction(conn):
+            gone = ss.deleted_at(conn)
             paused = st.pause_search_index(conn)
             for src, src_fmt in sources:
                 name = str(src) if src is not None else "<stdin>"
@@ -271,16 +349,32 @@ def import_path(
                     for item in importers.IMPORTERS[src_fmt](fh, name, reader_kinds):
                         if item.kind == importers.HEADER:
                             _check_header(item)
+                        elif item.kind == ss.DELETED.name:
+                            deletes.append(_checked_delete(item))
+                        elif gone and ss.deleted_before_written(gone, item.kind, item.data):
+                            if item.kind in merge.counts:
+                                merge.counts[item.kind].skipped += 1
                         else:
                             merge.add(item.kind, item.data, item.where)
             merge.finish()
+            deleted, delete_notes = ss.apply_deletes(conn, deletes)
+            merge.notes.extend(delete_notes)
             st.resume_search_index(conn, paused)
             if dry_run:
                 raise _DryRun
     except _DryRun:
         pass
     files = [str(s) if s is not None else "<stdin>" for s, _ in sources]
-    return ImportSummary(merge.counts, merge.notes, files, skipped, dry_run)
+    return ImportSummary(merge.counts, merge.notes, files, skipped, dry_run, deleted)
+
+
+def _checked_delete(item: importers.Incoming) -> dict:
+    from ..store import sync as ss
+
+    try:
+        return st.check_record(ss.DELETED, item.data)
+    except st.RecordError as exc:
+        raise ImportFormatError(f"{item.where}: {exc}") from None
 
 
 def _check_header(item: importers.Incoming) -> None:

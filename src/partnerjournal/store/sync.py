@@ -19,7 +19,7 @@ from typing import Iterable
 from ..errors import NotFound, UsageError
 from ..exchange.merge import Entry, Key, State, Tombstone, Version, canonical
 from .journal import name_key, new_uid
-from .transfer import KIND, Kind, available_kinds, iter_records
+from .transfer import KIND, KINDS, Field, Kind, available_kinds, iter_records, newer
 
 
 @dataclass(frozen=True)
@@ -386,3 +386,96 @@ def last_sync(conn: sqlite3.Connection) -> tuple[str, str] | None:
     me = device(conn).id
     row = conn.execute("SELECT folder, synced_at FROM sync_peers WHERE device = ?", (me,)).fetchone()
     return (row[0], row[1]) if row else None
+
+
+# --- deletes in exports and imports ----------------------------------------------------
+
+# Deleted records travel in exports after every kind (only when there are any), so an
+# import deletes them too and an older export does not bring them back. Not a record:
+# the import reads them with this description and hands them to apply_deletes.
+DELETED = Kind(
+    "deleted", "deleted", "Deleted records", "tombstones",
+    fields=(
+        Field("kind", "choice", choices=tuple(k.name for k in KINDS)),
+        Field("uid", "uid"),
+        Field("deleted_at", "timestamp"),
+        Field("device", "line", hi=100),
+    ),
+    order="t.kind, t.uid", local_id=False, timestamps=False,
+)
+
+
+def has_deletes(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM tombstones LIMIT 1").fetchone() is not None
+
+
+def deleted_at(conn: sqlite3.Connection) -> dict[Key, str]:
+    """When each deleted record was deleted here (those shown again excluded)."""
+    out = {}
+    for kind, uid, at in conn.execute("SELECT kind, uid, deleted_at FROM tombstones"):
+        table = KIND[kind].table if kind in KIND else None
+        if table and conn.execute(
+                f"SELECT 1 FROM [{table}] WHERE [{KIND[kind].key}] = ?", (uid,)).fetchone():
+            continue  # edited here after the delete: it lives, imports may update it
+        out[(kind, uid)] = at
+    return out
+
+
+def deleted_before_written(gone: dict[Key, str], kind: str, data) -> bool:
+    """Whether an imported record was deleted here after it was written: skip it."""
+    if not isinstance(data, dict):
+        return False
+    at = gone.get((kind, data.get("uid") if kind != "settings" else data.get("key")))
+    stamp = data.get("updated_at")
+    if at is None or not isinstance(stamp, str):
+        return False
+    try:
+        return not newer(stamp, at)
+    except Exception:  # noqa: BLE001 - a bad stamp is reported by the record check
+        return False
+
+
+def apply_deletes(conn: sqlite3.Connection, deletes: list[dict]) -> tuple[dict[str, int], list[str]]:
+    """Deletes from an import: a record not changed here since is deleted (its
+    tombstone keeps the import's time and device); one changed here after the delete
+    is kept; one this journal never had is remembered as deleted. Returns per kind
+    how many records were deleted, and notes."""
+    counts: dict[str, int] = {}
+    notes: list[str] = []
+    for d in deletes:
+        kind = KIND.get(d["kind"])
+        if kind is None:
+            continue
+        key = (d["kind"], d["uid"])
+        if conn.execute("SELECT 1 FROM tombstones WHERE kind = ? AND uid = ?", key).fetchone():
+            continue  # deleted here too
+        cols = "updated_at" if kind.timestamps else "NULL"
+        row = conn.execute(
+            f"SELECT {cols} FROM [{kind.table}] WHERE [{kind.key}] = ?", (d["uid"],)
+        ).fetchone()
+        if row is None:
+            conn.execute(
+                "INSERT INTO tombstones (kind, uid, deleted_at, device, dot, past)"
+                " VALUES (?, ?, ?, ?, ?, '[]')",
+                (*key, d["deleted_at"], d["device"], f"{d['device']}:deleted"),
+            )
+            continue
+        if row[0] is not None and newer(row[0], d["deleted_at"]):
+            notes.append(f"{kind.marker} {d['uid']} was deleted elsewhere but changed here"
+                         " later: kept")
+            continue
+        conn.execute("SAVEPOINT pj_import_delete")
+        try:
+            conn.execute(f"DELETE FROM [{kind.table}] WHERE [{kind.key}] = ?", (d["uid"],))
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO pj_import_delete")
+            notes.append(f"{kind.marker} {d['uid']} was deleted elsewhere but records here"
+                         " still name it: kept")
+        else:
+            conn.execute(
+                "UPDATE tombstones SET deleted_at = ?, device = ? WHERE kind = ? AND uid = ?",
+                (d["deleted_at"], d["device"], *key),
+            )
+            counts[d["kind"]] = counts.get(d["kind"], 0) + 1
+        conn.execute("RELEASE pj_import_delete")
+    return counts, notes
