@@ -179,7 +179,7 @@ def test_resolve_refuses_what_it_cannot_do(machines):
     assert r.exit_code == 2 and "say mine, theirs or both" in r.stderr
     r = a("conflicts", "resolve", "1")
     assert r.exit_code == 2 and "--keep" in r.stderr
-    assert ok(a("conflicts")).stdout == "No conflicts: every record has one version.\n"
+    assert ok(a("conflicts")).stdout == "No conflicts: nothing was changed on two machines at once.\n"
 
 
 def test_three_machines_in_any_order_end_with_the_same_journal(machines):
@@ -300,3 +300,35 @@ def test_edits_on_three_machines_keep_all_three(machines):
         entry = entry_of(m, "reflections")
         assert sorted(v.record["text"] for v in entry.live) == ["From a", "From b", "From c"]
         assert len(ok(m("conflicts", "--json")).json()) == 2
+
+
+def test_a_copy_of_a_journal_loses_nothing_and_can_become_its_own_device(machines, tmp_path):
+    folder, a, b, _ = machines
+    ok(a("reflect", "Before the copy"))
+    sync(a, folder)
+    b.path.write_bytes(a.path.read_bytes())  # a backup restored on the second machine
+    assert device_id(b) == device_id(a)
+    ok(b("reflect", "Written on the copy"))
+    sync(b, folder)  # writes a's file name
+    got = ok(a("sync", folder))
+    assert "held changes this journal lacked" in got.stderr
+    assert texts(a) == ["Before the copy", "Written on the copy"]
+    r = ok(b("sync", folder, "--new-device", "--json")).json()
+    assert device_id(b) != device_id(a) and r["device"] == device_id(b)
+    ok(b("reflect", "Now on its own"))
+    sync(b, folder)
+    sync(a, folder)
+    assert texts(a) == texts(b) == ["Before the copy", "Now on its own", "Written on the copy"]
+    assert len(list(folder.iterdir())) == 2
+
+
+def test_a_restored_backup_gets_back_what_it_had_synced_since(machines, tmp_path):
+    folder, a, b, _ = machines
+    ok(a("reflect", "Old"))
+    ok(a("backup", tmp_path / "old.sqlite"))
+    ok(a("reflect", "Newer, synced"))
+    sync(a, folder)
+    ok(a("restore", tmp_path / "old.sqlite", "--yes"))
+    assert texts(a) == ["Old"]
+    sync(a, folder)
+    assert texts(a) == ["Newer, synced", "Old"]

@@ -10,7 +10,7 @@ from . import options as opt
 from .output import emit_json, emit_lines, note, say
 
 conflicts_app = typer.Typer(
-    help="Records changed on two machines since they last synced: the version each"
+    help="What was changed on two machines since they last synced: the version each"
     " journal shows, and the other kept as a conflict copy until you choose.\n\n\b\n"
     "Examples:\n  pj conflicts\n  pj conflicts resolve 3 --keep theirs",
     rich_markup_mode=None, invoke_without_command=True,
@@ -48,7 +48,7 @@ def conflicts_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
         emit_json([c.as_json() for c in found])
         return
     if not found:
-        say("No conflicts: every record has one version.")
+        say("No conflicts: nothing was changed on two machines at once.")
         return
     lines = []
     for c in found:
@@ -68,8 +68,8 @@ def conflicts_resolve(
     keep: Annotated[
         Optional[str],
         typer.Option("--keep", metavar="mine|theirs|both",
-                     help="mine: what your journal shows; theirs: the copy; both: the copy"
-                     " becomes a record of its own."),
+                     help="mine: what your journal shows; theirs: the copy; both: keep the"
+                     " copy as well, as a reflection (story, session...) of its own."),
     ] = None,
     as_json: opt.Json = False,
 ) -> None:
@@ -100,13 +100,19 @@ def sync(
                        help="The folder your machines share (Syncthing, Dropbox, iCloud Drive,"
                        " OneDrive, a git checkout); default: the one you synced with last."),
     ] = None,
+    new_device: Annotated[
+        bool,
+        typer.Option("--new-device",
+                     help="Give this journal a new device id first: for a copy of a journal"
+                     " (a backup restored on another machine) that should sync as its own."),
+    ] = False,
     as_json: opt.Json = False,
 ) -> None:
     """Merge this journal with your other machines' journals through a shared folder.
 
     Each journal writes only its own file there (named by this machine's id; give it a
     name with 'pj config set device-name "Work laptop"') and reads the others'. What
-    was added, changed or deleted elsewhere comes in; a record changed on two machines
+    was added, changed or deleted elsewhere comes in; anything changed on two machines
     keeps both versions (see 'pj conflicts'). Run it as often as you like, in any order.
 
     \b
@@ -126,7 +132,8 @@ def sync(
         if last is None:
             raise UsageError("give the shared folder: pj sync DIR (it is remembered)")
         folder = last[0]
-    report = sv.sync(env.conn, Path(folder).expanduser().resolve(), env.now())
+    report = sv.sync(env.conn, Path(folder).expanduser().resolve(), env.now(),
+                     new_device=new_device)
     if as_json:
         emit_json(report.as_json())
         return

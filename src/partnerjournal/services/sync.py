@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 from dataclasses import dataclass, field
@@ -165,11 +166,20 @@ def _state_from_file(data, kinds: dict[str, Kind]) -> tuple[str, str, State]:
     return device, name, state
 
 
-def _read_peers(folder: Path, own: str, kinds: dict[str, Kind], report: SyncReport) -> list[State]:
+def _read_peers(folder: Path, own: str, kinds: dict[str, Kind],
+                report: SyncReport) -> tuple[list[State], State | None]:
+    """The other journals' states, and what this journal's own file holds."""
     states = []
+    mine = None
     for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or path.name == own:
+        if path.name.startswith("."):
             continue  # hidden: a sync engine's own files, our temporary files
+        if path.name == own:
+            with contextlib.suppress(OSError, ValueError, _BadFile):
+                device, _, state = _state_from_file(
+                    json.loads(path.read_text(encoding="utf-8")), kinds)
+                mine = state if device == report.device else None
+            continue
         if not (path.name.startswith(PREFIX) and path.name.endswith(".json")) or not path.is_file():
             report.left_alone.append(f"{path.name} (not a pj sync file)")
             continue
@@ -189,30 +199,46 @@ def _read_peers(folder: Path, own: str, kinds: dict[str, Kind], report: SyncRepo
             continue
         report.peers.append({"device": device, "name": name, "file": path.name})
         states.append(state)
-    return states
+    return states, mine
 
 
-def sync(conn: sqlite3.Connection, folder: Path, now: str) -> SyncReport:
+def sync(conn: sqlite3.Connection, folder: Path, now: str, *,
+         new_device: bool = False) -> SyncReport:
     """Merge every other journal's file in ``folder`` into this journal, then write this
-    journal's own file there (atomically). Running it again changes nothing."""
+    journal's own file there (atomically). Running it again changes nothing.
+
+    This journal's own file is merged too: normally it holds nothing new (it is what
+    the last sync wrote), but after a backup was restored, or where a copy of this
+    journal syncs under the same id, it keeps their changes from being lost."""
     from ..exchange.merge import merge
 
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder: give the folder your machines share")
+    if new_device:
+        with transaction(conn):
+            ss.renew_device(conn)
     me = ss.device(conn)
     report = SyncReport(str(folder), me.id)
     kinds = available_kinds(conn)
-    peers = _read_peers(folder, sync_file_name(me.id), {k.name: k for k in kinds}, report)
+    own = sync_file_name(me.id)
+    peers, mine = _read_peers(folder, own, {k.name: k for k in kinds}, report)
     refs = ss.refs(kinds)
     with transaction(conn):
         ours = ss.load_state(conn, kinds)
         merged = ours
+        if mine is not None:
+            merged = merge(merged, mine, refs).state
+            if merged != ours:
+                report.notes.append(
+                    f"{own} held changes this journal lacked (a restored backup, or a copy"
+                    " of this journal syncing too): merged them. A copy on another machine"
+                    " should sync as its own: pj sync DIR --new-device there")
         for peer in peers:
             merged = merge(merged, peer, refs).state
         result = merge(ours, merged, refs)
         applied = ss.apply(conn, result.changed, kinds)
         report.counts = result.counts
-        report.notes = applied.notes
+        report.notes += applied.notes
         for p in report.peers:
             ss.saw_peer(conn, p["device"], p["name"], str(folder), now)
         ss.saw_peer(conn, me.id, me.name, str(folder), now)

@@ -37,6 +37,13 @@ def set_device_name(conn: sqlite3.Connection, name: str) -> None:
     conn.execute("UPDATE device SET name = ?", (name,))
 
 
+def renew_device(conn: sqlite3.Connection) -> str:
+    """A new id for this journal (a copy of another that must sync as its own)."""
+    new = os.urandom(8).hex()
+    conn.execute("UPDATE device SET id = ?", (new,))
+    return new
+
+
 def new_dot(conn: sqlite3.Connection) -> str:
     return f"{device(conn).id}:{os.urandom(6).hex()}"
 
