@@ -30,8 +30,9 @@ def _summary(record: dict | None) -> str:
 
 @conflicts_app.callback()
 def conflicts_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
-    """List the conflict copies: for each, what your journal shows (mine) and the
-    version kept from the other machine (theirs).
+    """List the conflict copies: for each, what your journal shows now (mine: the
+    version changed last) and the other version, kept as a copy (theirs), with the
+    machine each was written on.
 
     \b
     Example:
@@ -55,8 +56,8 @@ def conflicts_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
         what = KIND[c.kind].marker.replace("_", " ")
         number = f" #{c.local_id}" if c.local_id else ""
         lines.append(f"{c.id}. {what}{number}, changed on two machines (found {c.found_at[:10]})")
-        lines.append(f"   mine:   {_summary(c.shown)}")
-        lines.append(f"   theirs: {_summary(c.record)}")
+        lines.append(f"   mine (shown, from {c.shown_by}):  {_summary(c.shown)}")
+        lines.append(f"   theirs (a copy, from {c.copy_by}):  {_summary(c.record)}")
     lines.append("Settle one with: pj conflicts resolve ID --keep mine|theirs|both")
     emit_lines(lines)
 

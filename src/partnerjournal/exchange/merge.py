@@ -129,7 +129,7 @@ def canonical(record: Mapping) -> str:
     return json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def _order(v: Version) -> tuple:
+def order(v: Version) -> tuple:
     """Shown first: the latest updated_at, then the greatest dot (the same everywhere)."""
     return (str(v.record.get("updated_at") or ""), v.dot)
 
@@ -160,7 +160,7 @@ def _normalise(versions: Iterable[Version], tomb: Tombstone | None) -> tuple[tup
         head = same[0]
         extra = frozenset().union(*(v.past | {v.dot} for v in same[1:])) if len(same) > 1 else frozenset()
         merged.append(Version(head.dot, head.past | extra, head.record))
-    merged.sort(key=_order, reverse=True)
+    merged.sort(key=order, reverse=True)
     seen = tomb.seen if tomb else frozenset()
     live = tuple(v for v in merged if v.dot not in seen)
     hidden = tuple(v for v in merged if v.dot in seen)

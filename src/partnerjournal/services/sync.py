@@ -236,7 +236,7 @@ def sync(conn: sqlite3.Connection, folder: Path, now: str, *,
         for peer in peers:
             merged = merge(merged, peer, refs).state
         result = merge(ours, merged, refs)
-        applied = ss.apply(conn, result.changed, kinds)
+        applied = ss.apply(conn, result.changed, kinds, now)
         report.counts = result.counts
         report.notes += applied.notes
         for p in report.peers:

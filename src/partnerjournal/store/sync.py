@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from ..errors import NotFound, UsageError
-from ..exchange.merge import Entry, Key, State, Tombstone, Version, canonical
+from ..exchange.merge import Entry, Key, State, Tombstone, Version, order, canonical
 from .journal import name_key, new_uid
 from .transfer import KIND, KINDS, Field, Kind, available_kinds, iter_records, newer
 
@@ -85,7 +85,8 @@ def load_state(conn: sqlite3.Connection, kinds: list[Kind] | None = None) -> Sta
             shown[key] = Version(dot, past, json.loads(stored))
     state: State = {}
     for key in shown.keys() | copies.keys() | tombs.keys():
-        live = ((shown[key],) if key in shown else ()) + tuple(copies.get(key, ()))
+        rest = sorted(copies.get(key, ()), key=order, reverse=True)  # as merges order them
+        live = ((shown[key],) if key in shown else ()) + tuple(rest)
         state[key] = Entry(live, tombs.get(key))
     return state
 
@@ -98,7 +99,8 @@ class Applied:
     notes: list[str]
 
 
-def apply(conn: sqlite3.Connection, changed: dict[Key, Entry], kinds: list[Kind]) -> Applied:
+def apply(conn: sqlite3.Connection, changed: dict[Key, Entry], kinds: list[Kind],
+          now: str) -> Applied:
     """Write merged entries; call inside ``store.transaction``. The rows follow each
     entry's shown version; the triggers do not count these writes as edits made here."""
     conn.execute("UPDATE device SET syncing = 1")
@@ -115,27 +117,37 @@ def apply(conn: sqlite3.Connection, changed: dict[Key, Entry], kinds: list[Kind]
             if not changed[key].live:
                 writer.remove(kind, key[1])
     for key, entry in changed.items():
-        _save_entry(conn, key, entry)
+        _save_entry(conn, key, entry, now)
     conn.execute("UPDATE device SET syncing = 0")
     return Applied(notes)
 
 
-def _save_entry(conn: sqlite3.Connection, key: Key, entry: Entry) -> None:
+def _save_entry(conn: sqlite3.Connection, key: Key, entry: Entry, now: str) -> None:
+    """The entry's versions, conflict copies and tombstone; a copy kept before keeps
+    its number (pj conflicts) and the time it was found."""
     kind, uid = key
     conn.execute("DELETE FROM versions WHERE kind = ? AND uid = ?", key)
-    conn.execute("DELETE FROM conflicts WHERE kind = ? AND uid = ?", key)
     conn.execute("DELETE FROM tombstones WHERE kind = ? AND uid = ?", key)
+    copies = {v.dot: v for v in entry.live[1:]}
+    had = {d for (d,) in conn.execute(
+        "SELECT dot FROM conflicts WHERE kind = ? AND uid = ?", key)}
+    for dot in had - copies.keys():
+        conn.execute("DELETE FROM conflicts WHERE kind = ? AND uid = ? AND dot = ?", (*key, dot))
+    for dot, v in copies.items():
+        if dot in had:
+            conn.execute(
+                "UPDATE conflicts SET past = ?, record = ? WHERE kind = ? AND uid = ? AND dot = ?",
+                (json.dumps(sorted(v.past)), canonical(v.record), *key, dot))
+        else:
+            conn.execute(
+                "INSERT INTO conflicts (kind, uid, dot, past, record, found_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (kind, uid, dot, json.dumps(sorted(v.past)), canonical(v.record), now))
     if entry.live:
         shown = entry.live[0]
         conn.execute(
             "INSERT INTO versions (kind, uid, dot, past, record) VALUES (?, ?, ?, ?, ?)",
             (kind, uid, shown.dot, json.dumps(sorted(shown.past)), canonical(shown.record)),
-        )
-        conn.executemany(
-            "INSERT INTO conflicts (kind, uid, dot, past, record, found_at)"
-            " VALUES (?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'))",
-            [(kind, uid, v.dot, json.dumps(sorted(v.past)), canonical(v.record))
-             for v in entry.live[1:]],
         )
     if entry.tomb:
         t = entry.tomb
@@ -281,11 +293,14 @@ class Conflict:
     shown: dict | None  # what the journal shows now
     found_at: str
     local_id: int | None  # the shown record's number (reflections: pj show N)
+    shown_by: str = ""  # where each version was made: a device name, or "this machine"
+    copy_by: str = ""
 
     def as_json(self) -> dict:
         return {"id": self.id, "kind": KIND[self.kind].marker, "uid": self.uid,
                 "number": self.local_id, "found_at": self.found_at,
-                "mine": self.shown, "theirs": self.record}
+                "mine": self.shown, "theirs": self.record,
+                "mine_from": self.shown_by, "theirs_from": self.copy_by}
 
 
 def list_conflicts(conn: sqlite3.Connection, kind: str | None = None,
@@ -304,15 +319,27 @@ def list_conflicts(conn: sqlite3.Connection, kind: str | None = None,
     if not rows:
         return []
     state = load_state(conn)
+    me = device(conn).id
+    names = {d: n or d for d, n in conn.execute("SELECT device, name FROM sync_peers")}
+
+    def made_on(dot: str) -> str:
+        dev = dot.split(":", 1)[0]
+        if dev == me:
+            return "this machine"
+        return names.get(dev, dev) if dev != "0" else "an import or an earlier version"
+
     out = []
     for cid, k, u, record, found in rows:
         entry = state.get((k, u))
         shown = entry.shown.record if entry and entry.shown else None
+        copy_dot = next((v.dot for v in (entry.live[1:] if entry else ())
+                         if canonical(v.record) == canonical(json.loads(record))), "0:")
         local = None
         if KIND[k].local_id:
             row = conn.execute(f"SELECT id FROM [{KIND[k].table}] WHERE uid = ?", (u,)).fetchone()
             local = row[0] if row else None
-        out.append(Conflict(cid, k, u, json.loads(record), shown, found, local))
+        out.append(Conflict(cid, k, u, json.loads(record), shown, found, local,
+                            made_on(entry.shown.dot) if shown else "", made_on(copy_dot)))
     return out
 
 
@@ -344,7 +371,7 @@ def resolve_conflict(conn: sqlite3.Connection, cid: int, keep: str, now: str) ->
     conn.execute("UPDATE device SET syncing = 1")
     _Writer(conn, {k.name: k for k in kinds}, []).put(
         next(k for k in kinds if k.name == c.kind), record)
-    _save_entry(conn, (c.kind, c.uid), Entry((new, *rest), entry.tomb))
+    _save_entry(conn, (c.kind, c.uid), Entry((new, *rest), entry.tomb), now)
     conn.execute("UPDATE versions SET record = NULL WHERE kind = ? AND uid = ?", (c.kind, c.uid))
     if keep == "both":
         other = dict(copy.record, uid=new_uid())
