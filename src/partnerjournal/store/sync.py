@@ -106,13 +106,12 @@ def apply(conn: sqlite3.Connection, changed: dict[Key, Entry], kinds: list[Kind]
     conn.execute("UPDATE device SET syncing = 1")
     notes: list[str] = []
     writer = _Writer(conn, {k.name: k for k in kinds}, notes)
-    order = [k for k in kinds]
-    for kind in order:  # records others link to first
+    for kind in kinds:  # records others link to first
         for key in sorted(k for k in changed if k[0] == kind.name):
             entry = changed[key]
             if entry.live:
                 writer.put(kind, entry.live[0].record)
-    for kind in reversed(order):  # records that link to others first
+    for kind in reversed(kinds):  # records that link to others first
         for key in sorted(k for k in changed if k[0] == kind.name):
             if not changed[key].live:
                 writer.remove(kind, key[1])
