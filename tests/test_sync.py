@@ -332,3 +332,31 @@ def test_a_restored_backup_gets_back_what_it_had_synced_since(machines, tmp_path
     assert texts(a) == ["Old"]
     sync(a, folder)
     assert texts(a) == ["Newer, synced", "Old"]
+
+
+def test_a_partner_deleted_while_named_elsewhere_is_kept_until_nothing_names_them(machines):
+    """No pj command deletes a partner yet; the journal's own triggers do the same for
+    any delete, so the rule is tested on a delete made in SQL."""
+    folder, a, b, _ = machines
+    ok(a("partner", "add", "Maria Lopez", "--box", "managers", "--relation", "direct"))
+    sync(a, folder)
+    sync(b, folder)
+    conn = sqlite3.connect(a.path)
+    with conn:
+        conn.execute("DELETE FROM partners WHERE name = 'Maria Lopez'")
+    conn.close()
+    ok(b("reflect", "Met Maria about the budget", "--partner", "Maria Lopez"))
+    sync(a, folder)
+    got = sync(b, folder)
+    assert got["kinds"]["partners"]["kept"] == 1 and got["deleted"] == 0
+    assert sync(a, folder)["kinds"]["partners"]["added"] == 1
+    for m in (a, b):
+        assert [p["name"] for p in ok(m("partner", "list", "--json")).json()] == ["Maria Lopez"]
+        assert ok(m("log", "--json")).json()[0]["partners"] == ["Maria Lopez"]
+    # once the reflection is gone, the delete takes effect on both machines
+    ok(b("delete", "1", "--yes"))
+    sync(b, folder)
+    sync(a, folder)
+    sync(b, folder)
+    for m in (a, b):
+        assert ok(m("partner", "list", "--json")).json() == []
