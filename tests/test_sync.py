@@ -360,3 +360,17 @@ def test_a_partner_deleted_while_named_elsewhere_is_kept_until_nothing_names_the
     sync(b, folder)
     for m in (a, b):
         assert ok(m("partner", "list", "--json")).json() == []
+
+
+def test_a_file_naming_records_it_does_not_hold_is_left_alone(machines):
+    folder, a, b, _ = machines
+    ok(a("reflect", "Met Maria", "--partner", "Maria Lopez"))
+    sync(a, folder)
+    path = folder / sync_file_name(device_id(a))
+    data = json.loads(path.read_text())
+    data["entries"] = [e for e in data["entries"] if e["kind"] != "partners"]
+    path.write_text(json.dumps(data))
+    got = sync(b, folder)
+    assert got["peers"] == [] and got["added"] == 0
+    assert any("names partners" in x and "which it does not hold" in x for x in got["left_alone"])
+    assert texts(b) == []

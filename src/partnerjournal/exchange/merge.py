@@ -207,17 +207,17 @@ def merge(ours: State, theirs: State, refs: Refs | None = None) -> Result:
 
 
 def _revive(state: State, hidden: dict[Key, tuple[Version, ...]], refs: Refs) -> set[Key]:
-    """Show again deleted records that shown records still link to; the keys revived."""
+    """Show again deleted records that live versions still link to; the keys revived."""
     revived: set[Key] = set()
     todo = [k for k, e in state.items() if e.live]
     while todo:
         key = todo.pop()
-        entry = state[key]
-        for target in refs(key[0], entry.live[0].record):
-            if target in hidden and not state[target].live:
-                state[target] = Entry(hidden.pop(target), state[target].tomb)
-                revived.add(target)
-                todo.append(target)
+        for version in state[key].live:  # conflict copies too: keeping one must not dangle
+            for target in refs(key[0], version.record):
+                if target in hidden and not state[target].live:
+                    state[target] = Entry(hidden.pop(target), state[target].tomb)
+                    revived.add(target)
+                    todo.append(target)
     return revived
 
 

@@ -163,6 +163,14 @@ def _state_from_file(data, kinds: dict[str, Kind]) -> tuple[str, str, State]:
                              gone["device"])
         if live or tomb:
             state[(kind.name, uid)] = Entry(tuple(live), tomb)
+    # a journal's file holds every record its records name
+    named = ss.refs(kinds.values())
+    for (kind_name, uid), entry in state.items():
+        for v in entry.live:
+            for target in named(kind_name, v.record):
+                if target not in state or not state[target].live:
+                    raise _BadFile(f"its {kinds[kind_name].marker} {uid} names"
+                                   f" {target[0]} {target[1]}, which it does not hold")
     return device, name, state
 
 

@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Iterable
 
-from ..errors import NotFound, UsageError
+from ..errors import JournalError, NotFound, UsageError
 from ..exchange.merge import Entry, Key, State, Tombstone, Version, order, canonical
 from .journal import name_key, new_uid
 from .transfer import KIND, KINDS, Field, Kind, available_kinds, iter_records, newer
@@ -183,7 +183,11 @@ class _Writer:
         for f in kind.fields:
             value = rec.get(f.name)
             if f.link and value is not None:
-                value = self.local_id(f.link, value)
+                uid, value = value, self.local_id(f.link, value)
+                if value is None:
+                    raise JournalError(
+                        f"the {kind.marker} {rec.get(kind.key)} names {KIND[f.link].marker}"
+                        f" {uid}, which no journal holds: nothing was changed")
             elif f.type == "steps":
                 value = json.dumps(value if value is not None else [])
             elif f.type == "bool" and value is not None:
