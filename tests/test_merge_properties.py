@@ -41,7 +41,9 @@ class Machine:
 
     def stamp(self, t: int) -> str:
         s = t + self.skew
-        return f"2026-{1 + s // (31 * DAY) % 12:02d}-{1 + s // DAY % 28:02d}T{s % DAY // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}+00:00"
+        month, day = 1 + s // (31 * DAY) % 12, 1 + s // DAY % 28
+        hour, minute, second = s % DAY // 3600, s % 3600 // 60, s % 60
+        return f"2026-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}+00:00"
 
 
 class World:
@@ -103,7 +105,8 @@ class World:
 
 ops = st.lists(
     st.tuples(
-        st.sampled_from(["add_partner", "add_reflection", "edit", "edit", "delete", "sync", "sync"]),
+        st.sampled_from(["add_partner", "add_reflection", "edit", "edit", "delete", "sync",
+                         "sync"]),
         st.integers(0, 2), st.integers(0, 50), st.integers(0, 2),
     ),
     max_size=60,

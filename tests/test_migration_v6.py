@@ -81,7 +81,8 @@ def test_every_earlier_journal_migrates_to_v6_keeping_every_record(copy_fixture,
         # every record has its first version, named after its updated_at (or value)
         recs = records(conn)
         assert recs and versions(conn) == {key: (f"0:{v}", []) for key, v in recs.items()}
-        assert conn.execute("SELECT count(*) FROM versions WHERE record IS NOT NULL").fetchone()[0] == 0
+        stored = conn.execute("SELECT count(*) FROM versions WHERE record IS NOT NULL")
+        assert stored.fetchone()[0] == 0
         for table in ("tombstones", "conflicts", "sync_peers", "sync_seen", "sync_aliases"):
             assert conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table
         (device, name, syncing), = conn.execute("SELECT id, name, syncing FROM device")
@@ -116,7 +117,8 @@ def test_a_failing_v6_leaves_the_v5_journal_unchanged(pj, copy_fixture, monkeypa
     monkeypatch.setenv("PARTNERJOURNAL_DB", str(path))
     r = pj("log")
     assert r.exit_code == 1, r
-    assert r.stderr.startswith("pj: error: cannot prepare the journal") and r.stderr.count("\n") == 1
+    assert r.stderr.startswith("pj: error: cannot prepare the journal")
+    assert r.stderr.count("\n") == 1
     assert snapshot(path) == before
 
 

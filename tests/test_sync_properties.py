@@ -102,7 +102,8 @@ ops = st.lists(
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(ops, st.permutations([0, 1, 2]))
-def test_journals_syncing_in_any_order_end_identical_and_lose_no_edit(tmp_path_factory, script, order):
+def test_journals_syncing_in_any_order_end_identical_and_lose_no_edit(tmp_path_factory, script,
+                                                                     order):
     tmp_path = tmp_path_factory.mktemp("sync")
     js, made = run(tmp_path, script, order)
     try:

@@ -40,11 +40,11 @@ def conflicts_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
     """
     if ctx.invoked_subcommand is not None:
         return
-    from ..services import sync as sv
+    from ..services import sync as sync_service
     from ..store.transfer import KIND
 
     env = opt.env_of(ctx)
-    found = sv.conflicts(env.conn)
+    found = sync_service.conflicts(env.conn)
     if as_json:
         emit_json([c.as_json() for c in found])
         return
@@ -65,7 +65,9 @@ def conflicts_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
 @conflicts_app.command("resolve")
 def conflicts_resolve(
     ctx: typer.Context,
-    cid: Annotated[int, typer.Argument(metavar="ID", help="The conflict's number (see 'pj conflicts').")],
+    cid: Annotated[
+        int, typer.Argument(metavar="ID", help="The conflict's number (see 'pj conflicts').")
+    ],
     keep: Annotated[
         Optional[str],
         typer.Option("--keep", metavar="mine|theirs|both",
@@ -81,12 +83,12 @@ def conflicts_resolve(
       pj conflicts resolve 3 --keep both
     """
     from ..errors import UsageError
-    from ..services import sync as sv
+    from ..services import sync as sync_service
 
     if keep is None:
         raise UsageError("say which version to keep: --keep mine, --keep theirs or --keep both")
     env = opt.env_of(ctx)
-    c = sv.resolve(env.conn, cid, keep, env.now())
+    c = sync_service.resolve(env.conn, cid, keep, env.now())
     if as_json:
         emit_json({"resolved": c.id, "kept": keep.strip().lower()})
     else:
@@ -124,7 +126,7 @@ def sync(
     from pathlib import Path
 
     from ..errors import UsageError
-    from ..services import sync as sv
+    from ..services import sync as sync_service
     from ..store.sync import last_sync
 
     env = opt.env_of(ctx)
@@ -133,7 +135,7 @@ def sync(
         if last is None:
             raise UsageError("give the shared folder: pj sync DIR (it is remembered)")
         folder = last[0]
-    report = sv.sync(env.conn, Path(folder).expanduser().resolve(), env.now(),
+    report = sync_service.sync(env.conn, Path(folder).expanduser().resolve(), env.now(),
                      new_device=new_device)
     if as_json:
         emit_json(report.as_json())

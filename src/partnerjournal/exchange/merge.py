@@ -141,7 +141,8 @@ def _merge_tombs(a: Tombstone | None, b: Tombstone | None) -> Tombstone | None:
     return Tombstone(head.dot, (a.seen | b.seen) - {head.dot}, head.deleted_at, head.device)
 
 
-def _normalise(versions: Iterable[Version], tomb: Tombstone | None) -> tuple[tuple[Version, ...], tuple[Version, ...]]:
+def _normalise(versions: Iterable[Version],
+               tomb: Tombstone | None) -> tuple[tuple[Version, ...], tuple[Version, ...]]:
     """(live, hidden): the versions nothing supersedes, ordered, equal contents made
     one; and those only the tombstone supersedes (kept to show a record still named)."""
     by_dot: dict[str, Version] = {}
@@ -158,7 +159,7 @@ def _normalise(versions: Iterable[Version], tomb: Tombstone | None) -> tuple[tup
     for same in groups.values():
         same.sort(key=lambda v: v.dot)
         head = same[0]
-        extra = frozenset().union(*(v.past | {v.dot} for v in same[1:])) if len(same) > 1 else frozenset()
+        extra = frozenset().union(*(v.past | {v.dot} for v in same[1:]))
         merged.append(Version(head.dot, head.past | extra, head.record))
     merged.sort(key=order, reverse=True)
     seen = tomb.seen if tomb else frozenset()

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..errors import UsageError
 from ..exchange.merge import Counts, Entry, State, Tombstone, Version
 from ..files import atomic_text_file
-from ..store import sync as ss
+from ..store import sync as sync_store
 from ..store import transaction
 from ..store.schema import LATEST
 from ..store.transfer import Kind, available_kinds
@@ -19,18 +19,18 @@ from ..store.transfer import Kind, available_kinds
 KEEP = ("mine", "theirs", "both")
 
 
-def conflicts(conn: sqlite3.Connection) -> list[ss.Conflict]:
-    return ss.list_conflicts(conn)
+def conflicts(conn: sqlite3.Connection) -> list[sync_store.Conflict]:
+    return sync_store.list_conflicts(conn)
 
 
-def resolve(conn: sqlite3.Connection, cid: int, keep: str, now: str) -> ss.Conflict:
+def resolve(conn: sqlite3.Connection, cid: int, keep: str, now: str) -> sync_store.Conflict:
     keep = keep.strip().lower()
     if keep not in KEEP:
         raise UsageError(f"--keep {keep!r}: say mine, theirs or both")
     if cid < 1:
         raise UsageError(f"{cid} is not a conflict number: see 'pj conflicts'")
     with transaction(conn):
-        return ss.resolve_conflict(conn, cid, keep, now)
+        return sync_store.resolve_conflict(conn, cid, keep, now)
 
 
 # --- pj sync ----------------------------------------------------------------------------
@@ -88,10 +88,11 @@ def sync_file_name(device: str) -> str:
     return f"{PREFIX}{device}.json"
 
 
-def _state_to_file(state: State, kinds: list[Kind], device: ss.Device, now: str) -> dict:
+def _state_to_file(state: State, kinds: list[Kind], device: sync_store.Device, now: str) -> dict:
     order = {k.name: i for i, k in enumerate(kinds)}
     entries = []
-    for (kind, uid), entry in sorted(state.items(), key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])):
+    for (kind, uid), entry in sorted(state.items(),
+                                     key=lambda kv: (order.get(kv[0][0], 99), kv[0][1])):
         item: dict = {"kind": kind, "uid": uid}
         if entry.live:
             item["versions"] = [
@@ -111,7 +112,8 @@ class _BadFile(Exception):
 
 
 def _dots(value, what: str) -> frozenset[str]:
-    if not isinstance(value, list) or not all(isinstance(d, str) and 0 < len(d) <= 200 for d in value):
+    if not isinstance(value, list) or not all(
+            isinstance(d, str) and 0 < len(d) <= 200 for d in value):
         raise _BadFile(f"{what} is not a list of edit names")
     return frozenset(value)
 
@@ -164,7 +166,7 @@ def _state_from_file(data, kinds: dict[str, Kind]) -> tuple[str, str, State]:
         if live or tomb:
             state[(kind.name, uid)] = Entry(tuple(live), tomb)
     # a journal's file holds every record its records name
-    named = ss.refs(kinds.values())
+    named = sync_store.refs(kinds.values())
     for (kind_name, uid), entry in state.items():
         for v in entry.live:
             for target in named(kind_name, v.record):
@@ -224,15 +226,15 @@ def sync(conn: sqlite3.Connection, folder: Path, now: str, *,
         raise UsageError(f"{folder} is not a folder: give the folder your machines share")
     if new_device:
         with transaction(conn):
-            ss.renew_device(conn)
-    me = ss.device(conn)
+            sync_store.renew_device(conn)
+    me = sync_store.device(conn)
     report = SyncReport(str(folder), me.id)
     kinds = available_kinds(conn)
     own = sync_file_name(me.id)
     peers, mine = _read_peers(folder, own, {k.name: k for k in kinds}, report)
-    refs = ss.refs(kinds)
+    refs = sync_store.refs(kinds)
     with transaction(conn):
-        ours = ss.load_state(conn, kinds)
+        ours = sync_store.load_state(conn, kinds)
         merged = ours
         if mine is not None:
             merged = merge(merged, mine, refs).state
@@ -244,14 +246,14 @@ def sync(conn: sqlite3.Connection, folder: Path, now: str, *,
         for peer in peers:
             merged = merge(merged, peer, refs).state
         result = merge(ours, merged, refs)
-        applied = ss.apply(conn, result.changed, kinds, now)
+        applied = sync_store.apply(conn, result.changed, kinds, now)
         report.counts = result.counts
         report.notes += applied.notes
         for p in report.peers:
-            ss.saw_peer(conn, p["device"], p["name"], str(folder), now)
-        ss.saw_peer(conn, me.id, me.name, str(folder), now)
-        state = ss.load_state(conn, kinds)
-        report.conflicts_open = ss.open_conflicts(conn)
+            sync_store.saw_peer(conn, p["device"], p["name"], str(folder), now)
+        sync_store.saw_peer(conn, me.id, me.name, str(folder), now)
+        state = sync_store.load_state(conn, kinds)
+        report.conflicts_open = sync_store.open_conflicts(conn)
     text = json.dumps(_state_to_file(state, kinds, me, now), ensure_ascii=False,
                       sort_keys=True, separators=(",", ":"))
     with atomic_text_file(folder / sync_file_name(me.id)) as fh:

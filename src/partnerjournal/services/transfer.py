@@ -98,10 +98,10 @@ def export_journal(
 
     kinds = st.available_kinds(conn)
     if schema_version(conn) >= 6:
-        from ..store import sync as ss
+        from ..store import sync as sync_store
 
-        if ss.has_deletes(conn):  # deletes travel, after every record
-            kinds = [*kinds, ss.DELETED]
+        if sync_store.has_deletes(conn):  # deletes travel, after every record
+            kinds = [*kinds, sync_store.DELETED]
     meta = exporters.ExportMeta(now, schema_version(conn), kinds, date_from, date_until)
     counts = {k.name: 0 for k in kinds}
 
@@ -327,17 +327,17 @@ def import_path(
         skipped: list[str] = []
     else:
         sources, skipped = _sources(path, fmt)
-    from ..store import sync as ss
+    from ..store import sync as sync_store
 
     kinds = st.available_kinds(conn)
     have = {k.name for k in kinds}
-    reader_kinds = kinds + [k for k in st.KINDS if k.name not in have] + [ss.DELETED]
+    reader_kinds = kinds + [k for k in st.KINDS if k.name not in have] + [sync_store.DELETED]
     merge = st.Merge(conn, kinds)
     deletes: list[dict] = []
     deleted: dict[str, int] = {}
     try:
         with transaction(conn):
-            gone = ss.deleted_at(conn)
+            gone = sync_store.deleted_at(conn)
             paused = st.pause_search_index(conn)
             for src, src_fmt in sources:
                 name = str(src) if src is not None else "<stdin>"
@@ -349,15 +349,15 @@ def import_path(
                     for item in importers.IMPORTERS[src_fmt](fh, name, reader_kinds):
                         if item.kind == importers.HEADER:
                             _check_header(item)
-                        elif item.kind == ss.DELETED.name:
+                        elif item.kind == sync_store.DELETED.name:
                             deletes.append(_checked_delete(item))
-                        elif gone and ss.deleted_before_written(gone, item.kind, item.data):
+                        elif gone and sync_store.deleted_before_written(gone, item.kind, item.data):
                             if item.kind in merge.counts:
                                 merge.counts[item.kind].skipped += 1
                         else:
                             merge.add(item.kind, item.data, item.where)
             merge.finish()
-            deleted, delete_notes = ss.apply_deletes(conn, deletes)
+            deleted, delete_notes = sync_store.apply_deletes(conn, deletes)
             merge.notes.extend(delete_notes)
             st.resume_search_index(conn, paused)
             if dry_run:
@@ -369,10 +369,10 @@ def import_path(
 
 
 def _checked_delete(item: importers.Incoming) -> dict:
-    from ..store import sync as ss
+    from ..store import sync as sync_store
 
     try:
-        return st.check_record(ss.DELETED, item.data)
+        return st.check_record(sync_store.DELETED, item.data)
     except st.RecordError as exc:
         raise ImportFormatError(f"{item.where}: {exc}") from None
 

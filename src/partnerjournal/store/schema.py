@@ -246,16 +246,21 @@ CREATE INDEX feedback_date ON feedback (date);
 #   triggers below do not count them as edits made here.
 # - versions: the version of each record: ``dot`` names the edit that made it and
 #   ``past`` the edits it was built on (JSON list); ``record`` the version as merged
-#   from another machine (NULL for a version made here: the row is the version). One version supersedes another
-#   exactly when its past holds the other's dot, which no clock can fake. A record
-#   made here (or imported) gets the dot "0:<updated_at>", so the same record brought
-#   to two machines by an export is one version on both; an edit gets
-#   "<device>:<random>".
+#   from another machine (NULL for a version made here: the row is the version).
+#   One version supersedes another exactly when its past holds the other's dot,
+#   which no clock can fake. A record made here (or imported) gets the dot
+#   "0:<updated_at>", so the same record brought to two machines by an export is one
+#   version on both; an edit gets "<device>:<random>".
+# - sync_aliases: a record another machine made under a name (or quarter, or prompt
+#   id) this journal already holds, mapped to the one row both share here.
+# - sync_peers: the journals this one synced with, where and when (pj nudge).
 # - tombstones: a deleted record (uid, kind, when, where) and the edits its delete
 #   saw; written by the delete triggers, so every delete path leaves one, in the
 #   delete's own transaction.
 # - conflicts: versions of a record changed on two machines since they last agreed,
 #   kept beside the one the journal shows, until the user resolves them.
+# - sync_seen: scratch space of the delete triggers (SQLite triggers cannot hold a
+#   value between statements); always empty outside them.
 _V6_TABLES = """
 CREATE TABLE device (
     one INTEGER PRIMARY KEY CHECK (one = 1),

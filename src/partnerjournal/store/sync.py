@@ -78,7 +78,8 @@ def load_state(conn: sqlite3.Connection, kinds: list[Kind] | None = None) -> Sta
     shown: dict[Key, Version] = {}
     for kind, rec in iter_records(conn, kinds):
         key = (kind.name, rec[kind.key])
-        dot, past, stored = versions.get(key) or (f"0:{rec.get('updated_at', '')}", frozenset(), None)
+        first = (f"0:{rec.get('updated_at', '')}", frozenset(), None)
+        dot, past, stored = versions.get(key) or first
         shown[key] = Version(dot, past, json.loads(stored) if stored else rec)
     for key, (dot, past, stored) in versions.items():  # merged into a row of another uid
         if key not in shown and stored:
@@ -421,7 +422,8 @@ def saw_peer(conn: sqlite3.Connection, device_id: str, name: str, folder: str, n
 def last_sync(conn: sqlite3.Connection) -> tuple[str, str] | None:
     """(folder, when) of this journal's last sync, if it ever synced."""
     me = device(conn).id
-    row = conn.execute("SELECT folder, synced_at FROM sync_peers WHERE device = ?", (me,)).fetchone()
+    row = conn.execute(
+        "SELECT folder, synced_at FROM sync_peers WHERE device = ?", (me,)).fetchone()
     return (row[0], row[1]) if row else None
 
 
@@ -472,7 +474,8 @@ def deleted_before_written(gone: dict[Key, str], kind: str, data) -> bool:
         return False
 
 
-def apply_deletes(conn: sqlite3.Connection, deletes: list[dict]) -> tuple[dict[str, int], list[str]]:
+def apply_deletes(conn: sqlite3.Connection,
+                  deletes: list[dict]) -> tuple[dict[str, int], list[str]]:
     """Deletes from an import: a record not changed here since is deleted (its
     tombstone keeps the import's time and device); one changed here after the delete
     is kept; one this journal never had is remembered as deleted. Returns per kind
