@@ -68,6 +68,42 @@ def atomic_text_file(path: Path) -> Iterator[TextIO]:
     fsync_dir(path.parent)
 
 
+@contextlib.contextmanager
+def atomic_path(path: Path, *, infix: str = "") -> Iterator[Path]:
+    """A private (0600) temporary file beside ``path`` for the block to fill by name
+    (SQLite's backup writes to a path, not a stream); flushed to disk and renamed over
+    ``path`` only if the block ends without error, removed otherwise."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{infix}", suffix=".tmp")
+    os.close(fd)
+    try:
+        os.chmod(tmp, 0o600)
+        yield Path(tmp)
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    fsync_dir(path.parent)
+
+
+@contextlib.contextmanager
+def private_temp_path(folder: Path, prefix: str) -> Iterator[Path]:
+    """A private (0600) temporary file in ``folder``, removed after the block with the
+    ``-wal`` and ``-shm`` files SQLite may leave beside it."""
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+    os.close(fd)
+    path = Path(tmp)
+    try:
+        os.chmod(path, 0o600)
+        yield path
+    finally:
+        for leftover in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(leftover)
+
+
 def atomic_write_text(path: Path | str, text: str) -> None:
     """Write ``text`` to ``path`` atomically, owner-only; a folder is refused."""
     path = Path(path)
