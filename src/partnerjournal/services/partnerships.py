@@ -357,7 +357,20 @@ SETTINGS = {
         _leader_name,
         lambda v: v or "(not set)",
     ),
+    "encrypt": Setting(  # encryption.SETTING
+        "encrypt",
+        "encrypt exports and backups: off, passphrase, or age public keys (age1...)",
+        "off",
+        lambda v: _encryption().parse_setting(v),
+        lambda v: _encryption().describe_setting(v),
+    ),
 }
+
+
+def _encryption():
+    from .. import encryption
+
+    return encryption
 
 
 def _setting(key: str) -> Setting:

@@ -1049,6 +1049,23 @@ def backup_to(source: sqlite3.Connection, target: Path) -> None:
         dest.close()
 
 
+def backup_image(source: sqlite3.Connection) -> bytes:
+    """The bytes of a consistent copy of the journal behind ``source``, made in memory
+    through SQLite's online backup, so that it can be encrypted before anything reaches
+    the disk. The image is a self-contained rollback-journal file, as :func:`backup_to`
+    writes."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        source.backup(memory)
+        image = bytearray(memory.serialize())
+    finally:
+        memory.close()
+    # Bytes 18 and 19 of the header say WAL (2) or rollback journal (1); a copy of a WAL
+    # journal keeps 2, and outside memory that mode needs a -wal file beside it.
+    image[18:20] = b"\x01\x01"
+    return bytes(image)
+
+
 @dataclass
 class JournalFileInfo:
     schema: int
