@@ -440,6 +440,18 @@ def test_installed_pj_asks_for_the_passphrase_on_a_terminal(journal, installed, 
     assert restored.status == 0 and restored.prompts == 1, restored
     assert dump(target) == dump(journal)
 
+    # an export typed for, then imported with the passphrase asked once
+    typed = in_terminal([pj_path, "export", "--encrypt", "-o", "j.md"], [PASSPHRASE, PASSPHRASE],
+                        env=env, cwd=tmp_path)
+    assert typed.status == 0 and typed.prompts == 2, typed
+    other = tmp_path / "other.sqlite"
+    add_all_tables(other)
+    imported = in_terminal([pj_path, "--db", str(other), "import", "j.md.age"], [PASSPHRASE],
+                           env=env, cwd=tmp_path)
+    assert imported.status == 0 and imported.prompts == 1, imported
+    assert "reflections: 3 added" in imported.output
+    assert dump(other) == dump(journal)
+
 
 @pytest.mark.e2e
 def test_plain_commands_never_load_the_age_library(journal, installed, tmp_path, key):

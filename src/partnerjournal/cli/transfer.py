@@ -12,8 +12,8 @@ from .output import emit_json, emit_lines, note, say
 
 def _encryption(ctx: typer.Context, encrypt: bool | None, to: list[str] | None,
                 to_file: str | None):
-    """What --encrypt, --no-encrypt, --to and --to-file ask for; None when none is
-    given and the journal's encrypt setting decides alone."""
+    """What --encrypt, --no-encrypt, --to and --to-file ask for (with none of them the
+    journal's encrypt setting decides); the passphrase is fetched only if needed."""
     from pathlib import Path
 
     from .. import encryption as enc
@@ -71,9 +71,11 @@ def export(
 
     Partners, prompts, objectives and evaluations always come whole; --from, --until and
     --quarter choose the dated records (reflections, sessions, commitments, trust checks,
-    stories, measurements). Files are written readable by you only. With --encrypt the
-    file is encrypted (age format, name ending in .age) before it reaches the disk.
-    Example: pj export --output journal.md
+    stories, measurements). Files are written readable by you only. Example:
+    pj export --output journal.md
+
+    With --encrypt (or --to) the file is encrypted in the age format, its name ending in
+    .age, before anything reaches the disk: pj export --encrypt -o journal.md
     """
     import sys
     from pathlib import Path
@@ -134,8 +136,10 @@ def import_(
     Records are matched by their id: a record you already have is kept unless the
     import holds a newer version; partners with the same name are the same partner.
     Importing the same file twice adds nothing. A bad file changes nothing and says
-    where it broke. Encrypted exports (.age) are read as they are. jrnl users:
-    jrnl --format json > old.json, then pj import old.json.
+    where it broke. jrnl users: jrnl --format json > old.json, then pj import old.json.
+
+    Encrypted exports (age files) are read as they are: the passphrase comes from
+    PARTNERJOURNAL_PASSPHRASE or is asked for; a key from --identity.
     """
     import sys
     from pathlib import Path
@@ -176,9 +180,10 @@ def backup(
 ) -> None:
     """Save a complete copy of your journal, safe even while pj is writing.
 
-    The copy is readable by you only; bring it back with 'pj restore PATH'. With
-    --encrypt it is encrypted (age format, name ending in .age) before it reaches the
-    disk: keep it in a cloud folder without the cloud reading it.
+    The copy is readable by you only; bring it back with 'pj restore PATH'.
+
+    With --encrypt (or --to) it is encrypted in the age format, its name ending in .age,
+    before anything reaches the disk: a copy a cloud folder can carry but not read.
     """
     from pathlib import Path
 
@@ -205,7 +210,10 @@ def restore(
     """Replace your journal with a backup (asks first).
 
     The backup is checked before anything changes; your current journal is kept beside
-    it as journal.sqlite.before-restore. Encrypted backups (.age) are read as they are.
+    it as journal.sqlite.before-restore.
+
+    Encrypted backups (age files) are read as they are: the passphrase comes from
+    PARTNERJOURNAL_PASSPHRASE or is asked for; a key from --identity.
     """
     from pathlib import Path
 
