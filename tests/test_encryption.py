@@ -98,7 +98,7 @@ def test_export_with_a_passphrase_round_trips_and_a_wrong_one_changes_nothing(
         os.umask(old)
     assert r.exit_code == 0, r
     made = out / "journal.md.age"
-    assert r.stdout.endswith(f"to {made} (encrypted for a passphrase)\n")
+    assert r.stdout.endswith(f"to {made} (encrypted with a passphrase)\n")
     assert names(out) == ["journal.md.age"] and mode(out) == 0o700  # no plain file, no temp
     data = assert_sealed(made)
     # the content is exactly the plain export, encrypted
@@ -309,7 +309,7 @@ def test_recipients_from_a_file(pj, journal, tmp_path, key, other):
     listed = tmp_path / "recipients.txt"
     listed.write_text(f"# the laptop\n{public}\n\n# the home machine\n{second.to_public()}\n")
     r = pj("export", "--to-file", listed, "-o", tmp_path / "j.md")
-    assert r.exit_code == 0 and "(encrypted for 2 age recipients)" in r.stdout, r
+    assert r.exit_code == 0 and "(encrypted to 2 age keys)" in r.stdout, r
     data = (tmp_path / "j.md.age").read_bytes()
     assert pyrage.decrypt(data, [second]) == pyrage.decrypt(
         data, [pyrage.x25519.Identity.from_str(identity.read_text().split()[-1])])
@@ -363,6 +363,8 @@ def test_the_encrypt_setting_is_the_default_for_export_and_backup(
     assert row["value"] == public and row["default"] is False
     assert pj("export", "-o", tmp_path / "j.md").exit_code == 0
     assert_sealed(tmp_path / "j.md.age")
+    r = pj("export", "--encrypt", "-o", tmp_path / "k.md")  # --encrypt uses the setting's keys
+    assert r.exit_code == 0 and r.stdout.endswith("(encrypted to 1 age key)\n"), r
     r = pj("backup", tmp_path / "b.sqlite")
     assert r.exit_code == 0 and (tmp_path / "b.sqlite.age").exists(), r
     assert pj("--db", other, "import", tmp_path / "j.md.age", "-i", identity).exit_code == 0

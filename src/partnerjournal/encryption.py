@@ -56,9 +56,9 @@ class Lock:
 
     def describe(self) -> str:
         if self.passphrase is not None:
-            return "a passphrase"
+            return "with a passphrase"
         n = len(self.recipients)
-        return "1 age recipient" if n == 1 else f"{n} age recipients"
+        return "to 1 age key" if n == 1 else f"to {n} age keys"
 
 
 def check_recipient(text: str, where: str = "--to") -> str:

@@ -61,7 +61,7 @@ class ExportReport:
     format: str
     files: list[str]
     counts: dict[str, int]
-    encrypted_for: str | None = None  # "a passphrase", "2 age recipients"
+    encrypted_for: str | None = None  # "with a passphrase", "to 2 age keys"
 
     def as_json(self) -> dict:
         return {"format": self.format, "files": self.files, "records": self.counts,
@@ -71,7 +71,7 @@ class ExportReport:
         shown = [f"{n} {kind.replace('_', ' ')}" for kind, n in self.counts.items() if n]
         what = ", ".join(shown) if shown else "no records"
         where = self.files[0] if len(self.files) == 1 else f"{len(self.files)} files"
-        sealed = f" (encrypted for {self.encrypted_for})" if self.encrypted_for else ""
+        sealed = f" (encrypted {self.encrypted_for})" if self.encrypted_for else ""
         return f"Exported {what} to {where}{sealed}"
 
 
