@@ -255,6 +255,27 @@ def test_backup_to_a_key_and_restore_with_the_identity(pj, journal, tmp_path, ke
     c.close()
 
 
+def test_encrypted_backup_while_another_pj_is_writing(pj, journal, tmp_path, key):
+    identity, public = key
+    writer = sqlite3.connect(journal, isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO settings VALUES ('half-written', 'x')")
+    try:
+        r = pj("backup", tmp_path / "b.sqlite", "--to", public)
+        assert r.exit_code == 0, r
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    secret = pyrage.x25519.Identity.from_str(identity.read_text().split()[-1])
+    opened = tmp_path / "opened.sqlite"
+    opened.write_bytes(pyrage.decrypt((tmp_path / "b.sqlite.age").read_bytes(), [secret]))
+    c = sqlite3.connect(opened)
+    assert c.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # self-contained
+    assert c.execute("SELECT count(*) FROM settings WHERE key = 'half-written'").fetchone() == (0,)
+    c.close()
+    assert dump(opened) == dump(journal)
+
+
 def test_an_encrypted_file_that_is_not_a_backup_is_refused(pj, journal, tmp_path, key):
     identity, public = key
     pj("export", "--to", public, "-o", tmp_path / "j.md")
@@ -358,7 +379,7 @@ def test_the_encrypt_setting_is_the_default_for_export_and_backup(
     one_line_error(pj("config", "set", "encrypt", _bad_checksum(public)), 2, "checksum")
 
     r = pj("config", "set", "encrypt", f" {public} ")
-    assert r.exit_code == 0 and r.stdout.startswith(f"encrypt = {public} (exports and backups"), r
+    assert (r.exit_code, r.stdout) == (0, f"encrypt = {public}\n"), r
     row = {s["key"]: s for s in pj("config", "list", "--json").json()}["encrypt"]
     assert row["value"] == public and row["default"] is False
     assert pj("export", "-o", tmp_path / "j.md").exit_code == 0

@@ -141,11 +141,9 @@ def parse_setting(value: str) -> str:
 
 def describe_setting(value: str) -> str:
     if value == OFF:
-        return "off (exports and backups are plain files)"
-    if value == PASSPHRASE:
-        return "passphrase (exports and backups are encrypted with a passphrase)"
+        return "off (plain files)"
     n = len(value.split())
-    return f"{value} (exports and backups are encrypted to {n} age key{'s' if n > 1 else ''})"
+    return value if n <= 1 else f"{value} ({n} keys)"
 
 
 @dataclass(frozen=True)
