@@ -477,6 +477,16 @@ def test_installed_pj_asks_for_the_passphrase_on_a_terminal(journal, installed, 
 
 
 @pytest.mark.e2e
+def test_installed_pj_keeps_an_encrypted_export_off_the_screen(journal, installed, key, tmp_path):
+    pj_path, env = installed
+    _, public = key
+    shown = in_terminal([pj_path, "export", "--to", public], [], env=env, cwd=tmp_path)
+    assert shown.status == 2, shown
+    assert "an encrypted export is not for the screen: add --output FILE" in shown.output
+    assert "age-encryption.org" not in shown.output
+
+
+@pytest.mark.e2e
 def test_plain_commands_never_load_the_age_library(journal, installed, tmp_path, key):
     """pyrage is loaded only by a command that encrypts or decrypts; the check can fail:
     the same probe sees it loaded by an encrypted export."""
