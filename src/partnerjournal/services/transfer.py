@@ -61,17 +61,17 @@ class ExportReport:
     format: str
     files: list[str]
     counts: dict[str, int]
-    encrypted_for: str | None = None  # "with a passphrase", "to 2 age keys"
+    encrypted_how: str | None = None  # "with a passphrase", "to 2 age keys"
 
     def as_json(self) -> dict:
         return {"format": self.format, "files": self.files, "records": self.counts,
-                "encrypted": self.encrypted_for is not None}
+                "encrypted": self.encrypted_how is not None}
 
     def summary(self) -> str:
         shown = [f"{n} {kind.replace('_', ' ')}" for kind, n in self.counts.items() if n]
         what = ", ".join(shown) if shown else "no records"
         where = self.files[0] if len(self.files) == 1 else f"{len(self.files)} files"
-        sealed = f" (encrypted {self.encrypted_for})" if self.encrypted_for else ""
+        sealed = f" (encrypted {self.encrypted_how})" if self.encrypted_how else ""
         return f"Exported {what} to {where}{sealed}"
 
 
@@ -436,9 +436,9 @@ def backup_journal(
             raise UsageError(f"{target} is your journal: back it up to another file")
         elif target.exists() and not force:
             raise Conflict(f"{target} exists: choose another name, or add --force to replace it")
+        lock = encryption.lock(mode) if mode is not None else None  # may ask: before any folder
         make_private_dir(target.parent)
-        if mode is not None:
-            lock = encryption.lock(mode)
+        if lock is not None:
             sealed = enc.encrypt(st.backup_image(conn), lock)
             with atomic_bytes_file(target) as fh:
                 fh.write(sealed)
