@@ -9,6 +9,7 @@ tests use X25519 keys, which are instant.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -23,6 +24,9 @@ import pytest
 from conftest import FIXED_TODAY, snapshot
 from terminal import in_terminal
 from test_export_import import add_all_tables, dump, fill_everything, without_stamp
+
+from hypothesis import given, settings
+from hypothesis import strategies as hs
 
 from partnerjournal import encryption as enc
 
@@ -193,6 +197,59 @@ def test_a_damaged_encrypted_file_is_one_line(pj, journal, other, tmp_path, key)
     r = pj("--db", other, "import", armor, "--identity", identity)
     one_line_error(r, 1, "damaged age file (its armor has no end line)")
     assert snapshot(other) == before
+
+
+class Trickle(io.RawIOBase):
+    """A stream that gives at most ``step`` bytes per read, as a pipe may."""
+
+    def __init__(self, data: bytes, step: int):
+        self.data, self.step = data, step
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = min(len(buffer), self.step, len(self.data))
+        buffer[:n], self.data = self.data[:n], self.data[n:]
+        return n
+
+
+READER_KEY = pyrage.x25519.Identity.generate()
+
+
+@pytest.fixture(scope="module")
+def reader_keys(tmp_path_factory) -> enc.Keys:
+    identity = tmp_path_factory.mktemp("reader") / "key.txt"
+    identity.write_text(f"{READER_KEY}\n")
+    return enc.Keys((identity,))
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=hs.binary(max_size=3000), step=hs.integers(1, 200),
+       form=hs.sampled_from(["plain", "binary", "armored"]), buffered=hs.booleans())
+def test_plain_reader_gives_back_every_byte_however_the_stream_comes(
+        reader_keys, data, step, form, buffered):
+    """Plain, binary age and armored age content, read in pieces of any size from a
+    stream with or without peek(): the same bytes come out."""
+    if form == "plain":
+        if enc.is_encrypted(data):
+            return  # bytes that begin like an age file are an age file
+        payload = data
+    else:
+        payload = pyrage.encrypt(data, [READER_KEY.to_public()], armored=form == "armored")
+    stream = Trickle(payload, step)
+    source = io.BufferedReader(stream, buffer_size=step) if buffered else stream
+    plain, encrypted = enc.plain_reader(source, reader_keys, "<test>")
+    assert encrypted == (form != "plain")
+    assert plain.read() == data
+
+
+@pytest.mark.parametrize("armored", [False, True])
+def test_plain_reader_opens_more_than_one_age_chunk(reader_keys, armored):
+    data = os.urandom(70_000)  # more than one 64 KiB age chunk
+    payload = pyrage.encrypt(data, [READER_KEY.to_public()], armored=armored)
+    plain, encrypted = enc.plain_reader(Trickle(payload, 7), reader_keys, "<test>")
+    assert encrypted and plain.read() == data
 
 
 # --- backup and restore ---------------------------------------------------------------
