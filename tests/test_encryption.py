@@ -252,6 +252,40 @@ def test_plain_reader_opens_more_than_one_age_chunk(reader_keys, armored):
     assert encrypted and plain.read() == data
 
 
+def test_an_export_encrypted_to_a_key_streams_with_flat_memory(db, tmp_path):
+    """Ten times the reflections must not need anywhere near ten times the memory: the
+    export reaches age a few chunks at a time, never whole."""
+    import tracemalloc
+
+    from partnerjournal import store
+    from partnerjournal.services import transfer as tr
+    from test_export_import import NOW, T1
+
+    conn = store.connect(db)
+    choice = enc.Choice(recipients=(str(READER_KEY.to_public()),))
+
+    def peak(n: int) -> int:
+        with store.transaction(conn):
+            conn.execute("DELETE FROM reflections")
+            conn.executemany(
+                "INSERT INTO reflections (uid, date, text, created_at, updated_at)"
+                " VALUES (?, '2026-01-01', ?, ?, ?)",
+                [(f"u{i}", "word " * 100, T1, T1) for i in range(n)],
+            )
+        tracemalloc.start()
+        report = tr.export_journal(conn, now=NOW, fmt="json", output=tmp_path / f"x{n}.json",
+                                   encryption=choice)
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert report.files == [str(tmp_path / f"x{n}.json.age")]
+        return top
+
+    small, large = peak(1000), peak(10_000)
+    conn.close()
+    assert (tmp_path / "x10000.json.age").stat().st_size > 5_000_000
+    assert large < small * 2, (small, large)
+
+
 # --- backup and restore ---------------------------------------------------------------
 
 
@@ -348,12 +382,82 @@ def test_a_failure_while_encrypting_leaves_no_file(pj, journal, tmp_path, key, m
     def broken(data, lock):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(enc, "encrypt", broken)
+    monkeypatch.setattr(enc, "encrypt", broken)  # the backup's one call to age
     r = pj("backup", "--to", public)
     assert r.exit_code == 1 and "No space left on device" in r.stderr, r
-    r = pj("export", "--to", public, "-o", tmp_path / "out" / "j.md")
-    assert r.exit_code == 1, r
-    assert names(tmp_path / "backups") == [] and names(tmp_path / "out") == []
+    assert names(tmp_path / "backups") == []
+
+
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # no noise after
+@pytest.mark.parametrize("secret", ["key", "passphrase"])
+def test_an_export_failing_half_way_leaves_no_file_and_no_whole_age_stream(
+        pj, journal, tmp_path, key, monkeypatch, secret):
+    """The export breaks after writing part of the journal: the file is never put in
+    place, and what went to a pipe is not a complete age file (age calls it truncated)."""
+    from partnerjournal import exporters
+
+    identity, public = key
+    write_json = exporters.EXPORTERS["json"]
+
+    def half_way(records, out, meta):
+        def some():
+            for n, item in enumerate(records):
+                if n == 3:
+                    out.write("x" * 300_000)  # past a few 64 KiB age chunks
+                    raise OSError(5, "Input/output error")
+                yield item
+        write_json(some(), out, meta)
+
+    monkeypatch.setattr(exporters, "EXPORTERS", {**exporters.EXPORTERS, "json": half_way})
+    monkeypatch.setenv(enc.PASSPHRASE_ENV, PASSPHRASE)
+    how = ["--to", public] if secret == "key" else ["--encrypt"]
+    r = pj("export", "-f", "json", *how, "-o", tmp_path / "out" / "j.json")
+    one_line_error(r, 1, "Input/output error")
+    assert names(tmp_path / "out") == []
+
+
+class FullDisk(io.RawIOBase):
+    """A file that fills up after ``room`` bytes."""
+
+    def __init__(self, room: int):
+        self.room, self.kept = room, b""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if len(self.kept) + len(data) > self.room:
+            raise OSError(28, "No space left on device")
+        self.kept += bytes(data)
+        return len(data)
+
+
+def test_encrypting_to_keys_streams_and_a_broken_block_never_ends_the_file():
+    recipient = str(READER_KEY.to_public())
+    lock = enc.Lock(recipients=(recipient,))
+    data = os.urandom(300_000)
+    out = io.BytesIO()
+    with enc.encrypting(out, lock) as sink:
+        for start in range(0, len(data), 1000):
+            sink.write(data[start:start + 1000])
+    assert pyrage.decrypt(out.getvalue(), [READER_KEY]) == data
+
+    out = io.BytesIO()
+    with pytest.raises(ValueError, match="the export broke"):
+        with enc.encrypting(out, lock) as sink:
+            sink.write(data)
+            raise ValueError("the export broke")
+    assert len(out.getvalue()) > 200_000  # most of it streamed out before the failure...
+    with pytest.raises(pyrage.DecryptError, match="truncated"):
+        pyrage.decrypt(out.getvalue(), [READER_KEY])  # ...but never as a whole age file
+
+
+def test_encrypting_reports_the_disk_filling_up_as_one_error():
+    lock = enc.Lock(recipients=(str(READER_KEY.to_public()),))
+    with pytest.raises(enc.PJError, match="could not be written .*No space left on device"):
+        with enc.encrypting(FullDisk(100_000), lock) as sink:
+            for _ in range(100):
+                sink.write(b"y" * 10_000)
 
 
 # --- recipients and passphrases that cannot be used ----------------------------------

@@ -6,10 +6,11 @@ The files are plain age files (https://age-encryption.org/v1), so the ``age`` to
 opens them too: ``age -d -o journal.md journal.md.age``.
 
 This module knows nothing of commands or the journal: it turns bytes into age bytes
-and back, and tells an age file from another. Export and backup use :func:`encrypt`;
-import and restore read every file through :func:`plain_reader` (or :func:`decrypt`),
-which passes other files through untouched. A later ``pj sync`` can use the same three
-calls for the files it writes and reads.
+and back, and tells an age file from another. Export writes through :func:`encrypting`
+(streamed when encrypting to keys), backup uses :func:`encrypt`; import and restore read
+every file through :func:`plain_reader` (or :func:`decrypt`), which passes other files
+through untouched. A later ``pj sync`` can use the same calls for the files it writes
+and reads, and :class:`Choice` for its own ``--encrypt`` and the same setting.
 
 Keys: a passphrase (age's scrypt recipient) from ``PARTNERJOURNAL_PASSPHRASE`` or asked
 on a terminal, or X25519 recipients (``age1...``), whose files open with an identity
@@ -24,12 +25,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import io
 import os
+import queue
 import re
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Callable
+from typing import BinaryIO, Callable, Iterator
 
 from .errors import PJError, UsageError
 
@@ -103,6 +107,14 @@ def recipients_file(path: Path) -> list[str]:
     return found
 
 
+def _recipients(lock: Lock) -> list:
+    from pyrage import x25519
+
+    if not lock.recipients:
+        raise UsageError("nothing to encrypt to: give a passphrase or --to age1...")
+    return [x25519.Recipient.from_str(r) for r in lock.recipients]
+
+
 def encrypt(data: bytes, lock: Lock) -> bytes:
     """``data`` as the bytes of a binary age file, for ``lock``'s passphrase or
     recipients. The work is done in memory: nothing is written anywhere."""
@@ -110,10 +122,127 @@ def encrypt(data: bytes, lock: Lock) -> bytes:
 
     if lock.passphrase is not None:
         return pyrage.passphrase.encrypt(data, lock.passphrase)
-    recipients = [pyrage.x25519.Recipient.from_str(r) for r in lock.recipients]
-    if not recipients:
-        raise UsageError("nothing to encrypt to: give a passphrase or --to age1...")
-    return pyrage.encrypt(data, recipients)
+    return pyrage.encrypt(data, _recipients(lock))
+
+
+CHUNK = 64 * 1024  # age encrypts 64 KiB at a time
+
+
+@contextlib.contextmanager
+def encrypting(out: BinaryIO, lock: Lock) -> Iterator[BinaryIO]:
+    """A binary stream whose bytes reach ``out`` as one age file. Example::
+
+        with encrypting(file, lock) as sink:
+            sink.write(b"...")
+
+    To keys the bytes stream through (a second thread encrypts them as they come), so
+    memory stays flat however long the export. With a passphrase they are gathered in
+    memory and encrypted at the end: pyrage offers age's scrypt mode on whole bytes only.
+    If the block fails, ``out`` never receives a complete age file (its last chunk is
+    missing, which age reports as a damaged file)."""
+    if lock.passphrase is not None:
+        gathered = io.BytesIO()
+        yield gathered
+        out.write(encrypt(gathered.getvalue(), lock))
+        return
+    recipients = _recipients(lock)
+    handover = _Handover()
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        import pyrage
+
+        try:
+            pyrage.encrypt_io(io.BufferedReader(handover, CHUNK), out, recipients)
+        except pyrage.EncryptError as exc:  # a failed write to out, mostly
+            failure.append(PJError(f"the encrypted file could not be written ({exc})"))
+        except BaseException as exc:  # noqa: BLE001 - handed over to the writing thread
+            failure.append(exc)
+        finally:
+            handover.reader_gone = True
+
+    worker = threading.Thread(target=work, name="age-encrypt", daemon=True)
+    worker.start()
+    feed = _Feed(handover)
+    sink = io.BufferedWriter(feed, CHUNK)
+    try:
+        yield sink
+        sink.flush()
+    except BaseException as exc:
+        feed.discard = True  # what is still buffered goes nowhere, quietly
+        handover.put(_Aborted())
+        worker.join()
+        if isinstance(exc, _ReaderGone) and failure:
+            raise failure[0] from None  # the cause, not the broken hand-over
+        raise
+    handover.put(None)  # the end: age writes its last chunk
+    worker.join()
+    if failure:
+        raise failure[0]
+
+
+class _Aborted(Exception):
+    """Raised into age's reading thread so that it stops without ending the file."""
+
+
+class _ReaderGone(Exception):
+    """age's thread stopped (its own error is raised in this one's place)."""
+
+
+class _Handover(io.RawIOBase):
+    """Bytes handed from the writing thread to age's reading thread, a few chunks at a
+    time (the queue is bounded, so the writer waits while age catches up)."""
+
+    def __init__(self) -> None:
+        self.chunks: queue.Queue = queue.Queue(maxsize=8)
+        self.rest = b""
+        self.reader_gone = False
+        self.ended = False  # the end was taken: every later read gives nothing
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self.rest:
+            if self.ended:
+                return 0
+            item = self.chunks.get()
+            if item is None:
+                self.ended = True
+                return 0
+            if isinstance(item, BaseException):
+                raise item
+            self.rest = item
+        n = min(len(buffer), len(self.rest))
+        buffer[:n], self.rest = self.rest[:n], self.rest[n:]
+        return n
+
+    def put(self, item) -> bool:
+        """Queue ``item`` (bytes, None for the end, or an exception to raise there);
+        False if the reader has gone and will never take it."""
+        while not self.reader_gone:
+            try:
+                self.chunks.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+
+class _Feed(io.RawIOBase):
+    """The writing end of a :class:`_Handover`."""
+
+    def __init__(self, handover: _Handover):
+        self.handover = handover
+        self.discard = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if not self.discard and not self.handover.put(bytes(data)):
+            raise _ReaderGone()
+        return len(data)
 
 
 # --- choosing: the command line and the journal's setting ----------------------------

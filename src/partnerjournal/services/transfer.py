@@ -19,7 +19,7 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import BinaryIO, Iterator, TextIO
 
 from .. import encryption as enc
 from .. import exporters, importers
@@ -137,14 +137,12 @@ def export_journal(
             with atomic_text_file(output) as fh:
                 exporters.EXPORTERS[fmt](records(), fh, meta)
         else:
-            sealed = _encrypted_export(records(), fmt, meta, lock)
             with atomic_bytes_file(output) as fh:
-                fh.write(sealed)
+                _write_encrypted(records(), fmt, meta, lock, fh)
         files = [str(output)]
     elif lock is not None:
-        sealed = _encrypted_export(records(), fmt, meta, lock)
         out.flush()
-        out.buffer.write(sealed)
+        _write_encrypted(records(), fmt, meta, lock, out.buffer)
         out.buffer.flush()
         files = []
     else:
@@ -184,14 +182,15 @@ def _check_encrypted_export(
     return output
 
 
-def _encrypted_export(records, fmt: str, meta: exporters.ExportMeta, lock: enc.Lock) -> bytes:
-    """The export, encrypted; its plain text exists only in memory."""
-    plain = io.BytesIO()
-    text = io.TextIOWrapper(plain, encoding="utf-8", newline="\n")
-    exporters.EXPORTERS[fmt](records, text, meta)
-    text.flush()
-    text.detach()
-    return enc.encrypt(plain.getvalue(), lock)
+def _write_encrypted(records, fmt: str, meta: exporters.ExportMeta, lock: enc.Lock,
+                     out: BinaryIO) -> None:
+    """The export written to ``out`` as an age file; its plain text only passes
+    through memory (streamed when encrypting to keys, whole with a passphrase)."""
+    with enc.encrypting(out, lock) as sink:
+        text = io.TextIOWrapper(sink, encoding="utf-8", newline="\n")
+        exporters.EXPORTERS[fmt](records, text, meta)
+        text.flush()
+        text.detach()
 
 
 # --- import ---------------------------------------------------------------------------

@@ -10,6 +10,7 @@ objectives and evaluations also match by name or quarter when uids differ.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -625,8 +626,11 @@ def iter_records(
                         item.name: values[item.name] for item in kind.layout()
                     }
     finally:
-        if own and conn.in_transaction:
-            conn.execute("COMMIT")
+        # An export that failed half way may drop this generator after the connection
+        # closed, which ended the read transaction already.
+        with contextlib.suppress(sqlite3.ProgrammingError):
+            if own and conn.in_transaction:
+                conn.execute("COMMIT")
 
 
 # --- import ---------------------------------------------------------------------------
