@@ -208,7 +208,8 @@ COMMANDS = [
     ["export", "-f", "json", "-o", "export.json"], ["export", "-o", "days", "--split", "month"],
     ["import", "export.json"], ["backup", "backup.sqlite"], ["restore", "backup.sqlite", "--yes"],
     ["export", "--to", KEY, "-o", "sealed.md"], ["import", "sealed.md.age", "-i", "key.txt"],
-    ["backup", "sealed.sqlite", "--to", KEY], ["restore", "sealed.sqlite.age", "--yes", "-i", "key.txt"],
+    ["backup", "sealed.sqlite", "--to", KEY],
+    ["restore", "sealed.sqlite.age", "--yes", "-i", "key.txt"],
     ["doctor", "--json"], ["demo", "--format", "json"], ["delete", "2", "--yes"], ["--version"],
 ]
 

@@ -396,7 +396,9 @@ def _binary(data: bytes, name: str) -> bytes:
     try:
         return base64.b64decode(b"".join(body.split()), validate=True)
     except (binascii.Error, ValueError):
-        raise PJError(f"{name} is a damaged age file (bad base64 in its armor): copy it again") from None
+        raise PJError(
+            f"{name} is a damaged age file (bad base64 in its armor): copy it again"
+        ) from None
 
 
 def _stanzas(data: bytes) -> list[str]:
@@ -455,7 +457,9 @@ def _identities(keys: Keys, name: str) -> list:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             why = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-            raise UsageError(f"identity file {path} cannot be read ({why}): check the path") from None
+            raise UsageError(
+                f"identity file {path} cannot be read ({why}): check the path"
+            ) from None
         for number, line in enumerate(text.splitlines(), start=1):
             line = line.strip()
             if not line or line.startswith("#"):
