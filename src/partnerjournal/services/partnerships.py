@@ -388,6 +388,13 @@ SETTINGS = {
         days_off.parse_blocked,
         days_off.describe_blocked,
     ),
+    "encrypt": Setting(  # encryption.SETTING
+        "encrypt",
+        "encrypt exports and backups: off, passphrase, or age public keys (age1...)",
+        "off",
+        lambda v: _encryption().parse_setting(v),
+        lambda v: _encryption().describe_setting(v),
+    ),
 }
 
 
@@ -395,6 +402,12 @@ def _coach():
     from . import coach
 
     return coach
+
+
+def _encryption():
+    from .. import encryption
+
+    return encryption
 
 
 def _setting(key: str) -> Setting:
