@@ -18,11 +18,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyrage
 import pytest
 
 from conftest import FIXED_TODAY
 
 SESSION = ["--successes", "s", "--objectives", "o", "--feedback", "f"]
+IDENTITY = pyrage.x25519.Identity.generate()  # encrypted files: to a key, no scrypt wait
+KEY = str(IDENTITY.to_public())
 
 
 def mode(path: Path) -> int:
@@ -61,6 +64,8 @@ def test_every_file_and_folder_pj_creates_is_owner_only(pj, tmp_path, umask):
     run("export", "-o", out / "exports" / "journal.md")
     run("export", "-f", "json", "-o", out / "exports" / "journal.json")
     run("export", "-o", out / "days", "--split", "day")
+    run("export", "--to", KEY, "-o", out / "sealed" / "journal.md")
+    run("backup", out / "sealed" / "deep" / "copy.sqlite", "--to", KEY)
     for fmt in ("markdown", "html", "json", "terminal"):
         run("report", "--format", fmt, "-o", out / "reports" / f"report.{fmt}")
     run("session", "prep", "Ana", "-o", out / "reports" / "ana-agenda.md")  # folder must exist
@@ -73,6 +78,7 @@ def test_every_file_and_folder_pj_creates_is_owner_only(pj, tmp_path, umask):
         out / "exports" / "journal.md", out / "exports" / "journal.json", out / "days",
         out / "reports" / "report.html", out / "reports" / "ana-agenda.md",
         journal.with_name("journal.sqlite.before-restore"), out / "demo" / "demo.sqlite",
+        out / "sealed" / "journal.md.age", out / "sealed" / "deep" / "copy.sqlite.age",
     }
     assert expected <= set(made), sorted(map(str, expected - set(made)))
     assert len(list((journal.parent / "backups").iterdir())) == 1
@@ -201,11 +207,15 @@ COMMANDS = [
     ["report"], ["report", "-f", "html", "-o", "report.html"], ["report", "-f", "markdown"],
     ["export", "-f", "json", "-o", "export.json"], ["export", "-o", "days", "--split", "month"],
     ["import", "export.json"], ["backup", "backup.sqlite"], ["restore", "backup.sqlite", "--yes"],
+    ["export", "--to", KEY, "-o", "sealed.md"], ["import", "sealed.md.age", "-i", "key.txt"],
+    ["backup", "sealed.sqlite", "--to", KEY],
+    ["restore", "sealed.sqlite.age", "--yes", "-i", "key.txt"],
     ["doctor", "--json"], ["demo", "--format", "json"], ["delete", "2", "--yes"], ["--version"],
 ]
 
 
-def test_no_command_opens_a_network_connection(offline):
+def test_no_command_opens_a_network_connection(offline, tmp_path):
+    (tmp_path / "key.txt").write_text(f"{IDENTITY}\n")
     for args in COMMANDS:
         r = offline(args, input="A first thought, piped in\n" if args == ["today"] else None)
         assert r.returncode in (0, 1) and "Traceback" not in r.stderr, (args, r.stderr)

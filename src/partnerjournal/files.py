@@ -6,7 +6,7 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import IO, BinaryIO, ContextManager, Iterator, TextIO
 
 from .errors import UsageError
 
@@ -49,14 +49,11 @@ def fsync_dir(folder: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_text_file(path: Path) -> Iterator[TextIO]:
-    """A UTF-8 text stream that becomes ``path`` (mode 0600) only if the block ends
-    without error; until then the old file, if any, stays untouched. A crash never
-    leaves a half-written file in place of a good one."""
+def _atomic_file(path: Path, mode: str, **text) -> Iterator[IO]:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, 0o600)  # mkstemp makes it 0600 already; say so whatever the platform
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+        with os.fdopen(fd, mode, **text) as fh:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
@@ -66,6 +63,18 @@ def atomic_text_file(path: Path) -> Iterator[TextIO]:
             os.unlink(tmp)
         raise
     fsync_dir(path.parent)
+
+
+def atomic_text_file(path: Path) -> ContextManager[TextIO]:
+    """A UTF-8 text stream that becomes ``path`` (mode 0600) only if the block ends
+    without error; until then the old file, if any, stays untouched. A crash never
+    leaves a half-written file in place of a good one."""
+    return _atomic_file(path, "w", encoding="utf-8", newline="\n")
+
+
+def atomic_bytes_file(path: Path) -> ContextManager[BinaryIO]:
+    """The binary twin of :func:`atomic_text_file` (encrypted exports and backups)."""
+    return _atomic_file(path, "wb")
 
 
 @contextlib.contextmanager

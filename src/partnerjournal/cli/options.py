@@ -46,3 +46,26 @@ DateOpt = Annotated[
     Optional[str],
     typer.Option("--date", help="The day it is about: YYYY-MM-DD, today, yesterday.", metavar="DATE"),
 ]
+Encrypt = Annotated[
+    Optional[bool],
+    typer.Option("--encrypt/--no-encrypt", show_default=False,
+                 help="Encrypt the file (age format) with a passphrase, or to --to keys."
+                      " --no-encrypt writes it plain whatever 'pj config get encrypt' says."),
+]
+To = Annotated[
+    Optional[list[str]],
+    typer.Option("--to", metavar="AGE1...",
+                 help="Encrypt to this age public key instead of a passphrase (repeat for several)."),
+]
+ToFile = Annotated[
+    Optional[str],
+    typer.Option("--to-file", metavar="PATH",
+                 help="Encrypt to the age public keys listed in this file, one per line."),
+]
+Identity = Annotated[
+    Optional[str],
+    typer.Option("--identity", "-i", metavar="KEYFILE",
+                 help="Your age identity file, for files encrypted to your age key"
+                      " (or set PARTNERJOURNAL_IDENTITY). Passphrases come from"
+                      " PARTNERJOURNAL_PASSPHRASE or are asked for."),
+]

@@ -11,6 +11,28 @@ from . import options as opt
 from .output import emit_json, emit_lines, note, say
 
 
+def _encryption(ctx: typer.Context, encrypt: bool | None, to: list[str] | None,
+                to_file: str | None):
+    """What --encrypt, --no-encrypt, --to and --to-file ask for (with none of them the
+    journal's encrypt setting decides); the passphrase is fetched only if needed."""
+    from pathlib import Path
+
+    from .. import encryption as enc
+
+    recipients = [enc.check_recipient(r) for r in to or []]
+    if to_file:
+        recipients += enc.recipients_file(Path(to_file).expanduser())
+    terminal = opt.env_of(ctx).stdin_is_terminal
+    return enc.Choice(encrypt, tuple(dict.fromkeys(recipients)),
+                      enc.passphrase_to_encrypt(terminal=terminal))
+
+
+def _keys(ctx: typer.Context, identity: str | None, *, terminal: bool | None = None):
+    from .. import encryption as enc
+
+    if terminal is None:
+        terminal = opt.env_of(ctx).stdin_is_terminal
+    return enc.keys_to_decrypt(identity, terminal=terminal)
 
 
 def export(
@@ -42,18 +64,24 @@ def export(
         typer.Option("--split", metavar="day|month", autocompletion=complete.splits,
                      help="With --output FOLDER: one markdown file per day or month, for note apps."),
     ] = None,
+    encrypt: opt.Encrypt = None,
+    to: opt.To = None,
+    to_file: opt.ToFile = None,
     as_json: opt.Json = False,
 ) -> None:
     """Take your whole journal out as readable markdown or as JSON.
 
     Partners, prompts, objectives and evaluations always come whole; --from, --until and
     --quarter choose what is dated (reflections, sessions, commitments, trust checks,
-    stories, measurements). Files are written readable by you only.
+    stories, measurements). Files are written readable by you only. With --encrypt (or
+    --to) the file is encrypted in the age format, its name ending in .age, before
+    anything reaches the disk.
 
     \b
     Examples:
       pj export --output journal.md
       pj export --quarter last --split day --output ~/notes/journal
+      pj export --encrypt --output journal.md
     """
     import sys
 
@@ -84,6 +112,7 @@ def export(
         date_from=start,
         date_until=end,
         journal_path=env.db_path,
+        encryption=_encryption(ctx, encrypt, to, to_file),
     )
     if as_json:
         emit_json(report.as_json())
@@ -106,6 +135,7 @@ def import_(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would change, and change nothing.")
     ] = False,
+    identity: opt.Identity = None,
     as_json: opt.Json = False,
 ) -> None:
     """Bring an export back in, merging it with your journal.
@@ -113,7 +143,9 @@ def import_(
     Everything is matched by the id the export gave it: what you already have is kept
     unless the import holds a newer version; partners with the same name are the same
     partner. Importing the same file twice adds nothing. A bad file changes nothing and
-    says where it broke.
+    says where it broke. Encrypted exports (age files) are read as they are: the
+    passphrase comes from PARTNERJOURNAL_PASSPHRASE or is asked for; a key from
+    --identity.
 
     \b
     Examples:
@@ -127,10 +159,11 @@ def import_(
 
     env = opt.env_of(ctx)
     if path == "-":
-        summary = tr.import_path(env.conn, None, fmt=fmt, stream=tr.stdin_text(sys.stdin),
-                                 dry_run=dry_run)
+        stream = tr.stdin_text(sys.stdin, _keys(ctx, identity, terminal=False))
+        summary = tr.import_path(env.conn, None, fmt=fmt, stream=stream, dry_run=dry_run)
     else:
-        summary = tr.import_path(env.conn, Path(path).expanduser(), fmt=fmt, dry_run=dry_run)
+        summary = tr.import_path(env.conn, Path(path).expanduser(), fmt=fmt, dry_run=dry_run,
+                                 keys=_keys(ctx, identity))
     if as_json:
         emit_json(summary.as_json())
     else:
@@ -151,15 +184,22 @@ def backup(
                        help="The backup file or folder (default: a 'backups' folder beside the journal)."),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace PATH if it exists.")] = False,
+    encrypt: opt.Encrypt = None,
+    to: opt.To = None,
+    to_file: opt.ToFile = None,
     as_json: opt.Json = False,
 ) -> None:
     """Save a complete copy of your journal, safe even while pj is writing.
 
     The copy is readable by you only; bring it back with 'pj restore PATH'.
 
+    With --encrypt (or --to) it is encrypted in the age format, its name ending in .age,
+    before anything reaches the disk: a copy a cloud folder can carry but not read.
+
     \b
-    Example:
+    Examples:
       pj backup ~/backups/before-the-move.sqlite
+      pj backup --encrypt
     """
     from pathlib import Path
 
@@ -167,7 +207,8 @@ def backup(
 
     env = opt.env_of(ctx)
     target, counts = tr.backup_journal(
-        env.db_path, Path(path).expanduser() if path else None, now=env.now(), force=force
+        env.db_path, Path(path).expanduser() if path else None, now=env.now(), force=force,
+        encryption=_encryption(ctx, encrypt, to, to_file),
     )
     if as_json:
         emit_json({"path": str(target), "records": counts})
@@ -179,12 +220,16 @@ def restore(
     ctx: typer.Context,
     path: Annotated[str, typer.Argument(metavar="PATH", help="A backup made by 'pj backup'.")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask; for scripts.")] = False,
+    identity: opt.Identity = None,
     as_json: opt.Json = False,
 ) -> None:
     """Replace your journal with a backup (asks first).
 
     The backup is checked before anything changes; your current journal is kept beside
     it as journal.sqlite.before-restore.
+
+    Encrypted backups (age files) are read as they are: the passphrase comes from
+    PARTNERJOURNAL_PASSPHRASE or is asked for; a key from --identity.
 
     \b
     Example:
@@ -198,7 +243,7 @@ def restore(
     env = opt.env_of(ctx)
     if not yes and not env.stdin_is_terminal:
         raise UsageError("restoring replaces your journal: add --yes to confirm")
-    with tr.prepare_restore(env.db_path, Path(path).expanduser()) as plan:
+    with tr.prepare_restore(env.db_path, Path(path).expanduser(), _keys(ctx, identity)) as plan:
         if not yes and not typer.confirm(plan.question(), default=False):
             note("Kept your journal; nothing restored.")
             return

@@ -388,6 +388,13 @@ SETTINGS = {
         days_off.parse_blocked,
         days_off.describe_blocked,
     ),
+    "encrypt": Setting(  # encryption.SETTING
+        "encrypt",
+        "encrypt exports and backups: off, passphrase, or age public keys (age1...)",
+        "off",
+        lambda v: _encryption().parse_setting(v),
+        lambda v: _encryption().describe_setting(v),
+    ),
     "device-name": Setting(
         "device-name",
         "this machine's name in a sync folder, e.g. 'Work laptop' (kept on this machine"
@@ -407,6 +414,12 @@ def _coach():
     from . import coach
 
     return coach
+
+
+def _encryption():
+    from .. import encryption
+
+    return encryption
 
 
 def _setting(key: str) -> Setting:

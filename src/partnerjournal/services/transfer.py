@@ -3,6 +3,10 @@
 Files are written atomically (a private temporary file in the same folder, flushed to
 disk, then renamed over the target) and readable by the owner only; folders created
 here are owner-only too. An import is one transaction: a bad file changes nothing.
+
+With encryption (``--encrypt``, ``--to``, or the journal's ``encrypt`` setting) an
+export or backup is made in memory and only its age-encrypted bytes are written; import
+and restore recognise age files by their first bytes and decrypt them in memory.
 """
 
 from __future__ import annotations
@@ -16,17 +20,28 @@ import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, TextIO
+from typing import BinaryIO, Iterator, TextIO
 
+from .. import encryption as enc
 from .. import exporters, importers
 from ..errors import Conflict, ImportFormatError, JournalError, PJError, UsageError
-from ..files import fsync_dir, atomic_text_file, make_private_dir
-from ..store import connect, schema_version, transaction
+from ..files import atomic_bytes_file, atomic_text_file, fsync_dir, make_private_dir
+from ..store import SQLITE_HEADER, connect, schema_version, transaction
+from ..store import journal as sj
 from ..store import transfer as st
 from ..store.schema import LATEST
 
 SPLITS = ("day", "month")
 IMPORT_SUFFIXES = {".md": "markdown", ".markdown": "markdown", ".json": None}
+
+
+def _import_suffix(path: Path) -> str:
+    """The suffix that tells a file's format: ``.md`` for ``journal.md`` and for the
+    encrypted ``journal.md.age``."""
+    name = path.name.lower()
+    if name.endswith(enc.SUFFIX):
+        name = name[: -len(enc.SUFFIX)]
+    return Path(name).suffix
 
 
 # --- files ----------------------------------------------------------------------------
@@ -47,10 +62,12 @@ class ExportReport:
     format: str
     files: list[str]
     counts: dict[str, int]
+    encrypted_how: str | None = None  # "with a passphrase", "to 2 age keys"
     removed: list[str] = field(default_factory=list)  # --split files of days now empty
 
     def as_json(self) -> dict:
-        out = {"format": self.format, "files": self.files, "records": self.counts}
+        out = {"format": self.format, "files": self.files, "records": self.counts,
+               "encrypted": self.encrypted_how is not None}
         if self.removed:
             out["removed"] = self.removed
         return out
@@ -59,7 +76,8 @@ class ExportReport:
         shown = [f"{n} {kind.replace('_', ' ')}" for kind, n in self.counts.items() if n]
         what = ", ".join(shown) if shown else "no records"
         where = self.files[0] if len(self.files) == 1 else f"{len(self.files)} files"
-        line = f"Exported {what} to {where}"
+        sealed = f" (encrypted {self.encrypted_how})" if self.encrypted_how else ""
+        line = f"Exported {what} to {where}{sealed}"
         if self.removed:
             n = len(self.removed)
             line += (f"; removed {n} file{'' if n == 1 else 's'} it wrote before for days"
@@ -78,10 +96,12 @@ def export_journal(
     date_from: str | None = None,
     date_until: str | None = None,
     journal_path: Path | None = None,
+    encryption: enc.Choice | None = None,
 ) -> ExportReport:
     """Write the journal (or the records dated ``date_from``..``date_until``) to
     ``out``, to the file ``output``, or with ``split`` to one file per day or month in
-    the folder ``output``."""
+    the folder ``output``. With ``encryption`` (or the journal's ``encrypt`` setting)
+    the one file is written as age-encrypted bytes, its name ending in ``.age``."""
     if fmt not in exporters.EXPORTERS:
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(exporters.EXPORTERS)}")
     if split is not None:
@@ -95,6 +115,12 @@ def export_journal(
         raise UsageError(f"--from {date_from} is after --until {date_until}: swap them")
     if output is not None and journal_path is not None and _same_file(output, journal_path):
         raise UsageError(f"{output} is your journal: export to another file")
+
+    lock = None
+    mode = encryption.mode(sj.get_setting(conn, enc.SETTING)) if encryption else None
+    if mode is not None:
+        output = _check_encrypted_export(mode, encryption, output, split, out, journal_path)
+        lock = encryption.lock(mode)
 
     kinds = st.available_kinds(conn)
     if schema_version(conn) >= 6:
@@ -124,13 +150,65 @@ def export_journal(
         if output.is_dir():
             raise UsageError(f"{output} is a folder: give a file name, or add --split day|month")
         make_private_dir(output.parent)
-        with atomic_text_file(output) as fh:
-            exporters.EXPORTERS[fmt](records(), fh, meta)
+        if lock is None:
+            with atomic_text_file(output) as fh:
+                exporters.EXPORTERS[fmt](records(), fh, meta)
+        else:
+            with atomic_bytes_file(output) as fh:
+                _write_encrypted(records(), fmt, meta, lock, fh)
         files = [str(output)]
+    elif lock is not None:
+        out.flush()
+        _write_encrypted(records(), fmt, meta, lock, out.buffer)
+        out.buffer.flush()
+        files = []
     else:
         exporters.EXPORTERS[fmt](records(), out, meta)
         files = []
-    return ExportReport(fmt, files, counts, removed if split is not None else [])
+    return ExportReport(fmt, files, counts, lock.describe() if lock else None,
+                        removed if split is not None else [])
+
+
+def _check_encrypted_export(
+    mode, encryption: enc.Choice, output: Path | None, split: str | None, out: TextIO | None,
+    journal_path: Path | None,
+) -> Path | None:
+    """Refuse what an encrypted export cannot be; the name of its file, with .age."""
+    if split is not None:
+        if encryption.wanted is None and not encryption.recipients:
+            raise UsageError(
+                f"your setting {enc.SETTING} asks for encrypted exports, and --split writes"
+                " plain files for note apps: add --no-encrypt to write them anyway, or leave"
+                " out --split for one encrypted file"
+            )
+        raise UsageError(
+            "an encrypted export is one file: leave out --split (note apps cannot open"
+            " encrypted files)"
+        )
+    if output is None:
+        if out is None or getattr(out, "buffer", None) is None or out.isatty():
+            raise UsageError(
+                "an encrypted export is not for the screen: add --output FILE, or send it"
+                " to a file or another program (pj export --encrypt > journal.md.age)"
+            )
+        return None
+    output = enc.with_suffix(output)
+    if output.is_dir():
+        raise UsageError(f"{output} is a folder: give a file name for the encrypted export")
+    if journal_path is not None and _same_file(output, journal_path):
+        raise UsageError(f"{output} is your journal: export to another file")
+    return output
+
+
+def _write_encrypted(records, fmt: str, meta: exporters.ExportMeta, lock: enc.Lock,
+                     out: BinaryIO) -> None:
+    """The export written to ``out`` as an age file; its plain text only passes
+    through memory (streamed when encrypting to keys, whole with a passphrase)."""
+    with enc.encrypting(out, lock) as sink:
+        text = io.TextIOWrapper(sink, encoding="utf-8", newline="\n")
+        exporters.EXPORTERS[fmt](records, text, meta)
+        text.flush()
+        text.detach()
 
 
 _SPLIT_NAME = re.compile(r"(\d{4}-\d{2})(-\d{2})?\.md")
@@ -248,11 +326,17 @@ class _Prefixed:
         return self.stream.readline()
 
 
-def _open_text(path: Path) -> TextIO:
+def _open_binary(path: Path):
     try:
-        return open(path, encoding="utf-8-sig", newline="\n")
+        return open(path, "rb")
     except OSError as exc:
         raise PJError(f"{path} cannot be read ({exc.strerror}): check the path") from None
+
+
+def _plain_text(raw, keys: enc.Keys | None, name: str) -> TextIO:
+    """A file or standard input as UTF-8 text, decrypted first if it is an age file."""
+    plain, _ = enc.plain_reader(raw, keys or enc.Keys(), name)
+    return io.TextIOWrapper(plain, encoding="utf-8-sig", newline="\n")
 
 
 def _peek_format(stream: TextIO, name: str, default: str | None = None) -> tuple[str, TextIO]:
@@ -277,8 +361,7 @@ def _sources(path: Path, fmt: str | None) -> tuple[list[tuple[Path, str | None]]
     if not path.exists():
         raise UsageError(f"{path} does not exist: give a file or folder written by pj export")
     if not path.is_dir():
-        suffix = path.suffix.lower()
-        return [(path, fmt or IMPORT_SUFFIXES.get(suffix))], []
+        return [(path, fmt or IMPORT_SUFFIXES.get(_import_suffix(path)))], []
     root = path.resolve()
     files, skipped = [], []
     # the split export's main file first: it holds the partners the days name
@@ -299,7 +382,7 @@ def _sources(path: Path, fmt: str | None) -> tuple[list[tuple[Path, str | None]]
             )
         if not real.is_file():
             continue
-        suffix = entry.suffix.lower()
+        suffix = _import_suffix(entry)
         if suffix not in IMPORT_SUFFIXES:
             skipped.append(entry.name)
             continue
@@ -316,10 +399,12 @@ def import_path(
     fmt: str | None = None,
     stream: TextIO | None = None,
     dry_run: bool = False,
+    keys: enc.Keys | None = None,
 ) -> ImportSummary:
     """Merge an export (a file, a folder written with --split, or ``stream`` when
     ``path`` is None) into the journal in one transaction; with ``dry_run`` everything
-    runs, then rolls back. Returns what was added, updated and skipped per kind."""
+    runs, then rolls back. Age-encrypted files are opened with ``keys``. Returns what
+    was added, updated and skipped per kind."""
     if fmt is not None and fmt not in importers.IMPORTERS:
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(importers.IMPORTERS)}")
     if path is None:
@@ -333,6 +418,8 @@ def import_path(
     have = {k.name for k in kinds}
     reader_kinds = kinds + [k for k in st.KINDS if k.name not in have] + [sync_store.DELETED]
     merge = st.Merge(conn, kinds)
+    if keys is not None:
+        _ask_before_writing(sources, keys)
     deletes: list[dict] = []
     deleted: dict[str, int] = {}
     try:
@@ -342,7 +429,10 @@ def import_path(
             for src, src_fmt in sources:
                 name = str(src) if src is not None else "<stdin>"
                 with contextlib.ExitStack() as stack:
-                    fh = stream if src is None else stack.enter_context(_open_text(src))
+                    if src is None:
+                        fh = stream
+                    else:
+                        fh = _plain_text(stack.enter_context(_open_binary(src)), keys, name)
                     if src_fmt is None:
                         json_file = src is not None and src.suffix.lower() == ".json"
                         src_fmt, fh = _peek_format(fh, name, "json" if json_file else None)
@@ -377,6 +467,14 @@ def _checked_delete(item: importers.Incoming) -> dict:
         raise ImportFormatError(f"{item.where}: {exc}") from None
 
 
+def _ask_before_writing(sources: list[tuple[Path | None, str | None]], keys: enc.Keys) -> None:
+    """A passphrase a file needs is asked before the journal is held for writing."""
+    for src, _ in sources:
+        if src is not None and keys.passphrase is None and keys.ask is not None:
+            with _open_binary(src) as raw:
+                enc.ask_early(raw.read(256), keys, str(src))
+
+
 def _check_header(item: importers.Incoming) -> None:
     header = item.data
     if header.get("format") == "jrnl":
@@ -403,25 +501,42 @@ def _stamp(now: str) -> str:
 
 
 def backup_journal(
-    db_path: Path, target: Path | None, *, now: str, force: bool = False
+    db_path: Path,
+    target: Path | None,
+    *,
+    now: str,
+    force: bool = False,
+    encryption: enc.Choice | None = None,
 ) -> tuple[Path, dict[str, int]]:
     """A consistent copy of the journal through SQLite's online backup (safe while
     another pj writes), saved atomically as an owner-only file. Without ``target`` it
-    goes to a ``backups`` folder beside the journal. Returns its path and counts."""
+    goes to a ``backups`` folder beside the journal. With ``encryption`` (or the
+    journal's ``encrypt`` setting) the copy is made in memory and written only as an
+    age file ending in ``.age``. Returns its path and counts."""
     conn = connect(db_path, create=False, migrate=False)
     try:
+        mode = encryption.mode(sj.get_setting(conn, enc.SETTING)) if encryption else None
+        suffix = ".sqlite" + (enc.SUFFIX if mode is not None else "")
+        if target is not None and mode is not None and not target.is_dir():
+            target = enc.with_suffix(target)
         if target is None or target.is_dir():
             folder = target if target is not None else db_path.parent / "backups"
-            target = folder / f"journal-{_stamp(now)}.sqlite"
+            target = folder / f"journal-{_stamp(now)}{suffix}"
             n = 2
             while target.exists():
-                target = folder / f"journal-{_stamp(now)}-{n}.sqlite"
+                target = folder / f"journal-{_stamp(now)}-{n}{suffix}"
                 n += 1
         elif _same_file(target, db_path):
             raise UsageError(f"{target} is your journal: back it up to another file")
         elif target.exists() and not force:
             raise Conflict(f"{target} exists: choose another name, or add --force to replace it")
+        lock = encryption.lock(mode) if mode is not None else None  # may ask: before any folder
         make_private_dir(target.parent)
+        if lock is not None:
+            sealed = enc.encrypt(st.backup_image(conn), lock)
+            with atomic_bytes_file(target) as fh:
+                fh.write(sealed)
+            return target, st.record_counts(conn)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
         os.close(fd)
         try:
@@ -471,9 +586,12 @@ def _counted(counts: dict[str, int]) -> str:
 
 
 @contextlib.contextmanager
-def prepare_restore(db_path: Path, backup: Path) -> Iterator[RestorePlan]:
+def prepare_restore(
+    db_path: Path, backup: Path, keys: enc.Keys | None = None
+) -> Iterator[RestorePlan]:
     """Copy ``backup`` beside the journal and check it is a sound journal (SQLite
-    header, integrity check, a schema this pj knows). The copy is removed unless
+    header, integrity check, a schema this pj knows). An age-encrypted backup is
+    decrypted in memory with ``keys`` first. The copy is removed unless
     :func:`complete_restore` put it in place."""
     if not backup.exists():
         raise UsageError(f"{backup} does not exist: give the path of a backup file")
@@ -482,7 +600,16 @@ def prepare_restore(db_path: Path, backup: Path) -> Iterator[RestorePlan]:
     if _same_file(backup, db_path):
         raise UsageError(f"{backup} is your journal itself: give a backup file")
     with open(backup, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
+        head = fh.read(enc.HEAD)
+        image = None
+        if enc.is_encrypted(head):
+            fh.seek(0)
+            image = enc.decrypt(fh.read(), keys or enc.Keys(), str(backup))
+            if image[:16] != SQLITE_HEADER:
+                raise JournalError(
+                    f"{backup} decrypts, but not to a partnerjournal backup (not an SQLite file)"
+                )
+        elif head[:16] != SQLITE_HEADER:
             raise JournalError(f"{backup} is not a partnerjournal backup (not an SQLite file)")
     make_private_dir(db_path.parent)
     fd, tmp = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.restore.", suffix=".tmp")
@@ -490,7 +617,10 @@ def prepare_restore(db_path: Path, backup: Path) -> Iterator[RestorePlan]:
     copy = Path(tmp)
     try:
         os.chmod(copy, 0o600)
-        _copy_database(backup, copy)
+        if image is None:
+            _copy_database(backup, copy)
+        else:
+            _write_image(image, copy)
         info = st.inspect_journal_file(copy, LATEST)
         journal_counts = None
         if db_path.exists():
@@ -523,6 +653,15 @@ def _copy_database(source: Path, target: Path) -> None:
         raise JournalError(f"{source} is damaged or not a journal ({exc})") from None
     finally:
         src.close()
+
+
+def _write_image(image: bytes, target: Path) -> None:
+    """A decrypted backup written to the private copy beside the journal (where the
+    journal itself lies in plain form anyway)."""
+    with open(target, "wb") as out:
+        out.write(image)
+        out.flush()
+        os.fsync(out.fileno())
 
 
 @dataclass
@@ -571,9 +710,10 @@ def complete_restore(plan: RestorePlan) -> RestoreResult:
     return RestoreResult(journal, keep, plan.counts)
 
 
-def stdin_text(stream: TextIO) -> TextIO:
-    """Standard input as UTF-8 text that keeps '\\r' characters inside texts."""
+def stdin_text(stream: TextIO, keys: enc.Keys | None = None) -> TextIO:
+    """Standard input as UTF-8 text that keeps '\\r' characters inside texts; an age
+    file on standard input is decrypted (in memory) with ``keys``."""
     buffer = getattr(stream, "buffer", None)
     if buffer is None:
         return stream
-    return io.TextIOWrapper(buffer, encoding="utf-8-sig", newline="\n")
+    return _plain_text(buffer, keys, "<stdin>")

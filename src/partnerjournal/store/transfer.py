@@ -10,6 +10,7 @@ objectives and evaluations also match by name or quarter when uids differ.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -627,8 +628,11 @@ def iter_records(
                         item.name: values[item.name] for item in kind.layout()
                     }
     finally:
-        if own and conn.in_transaction:
-            conn.execute("COMMIT")
+        # An export that failed half way may drop this generator after the connection
+        # closed, which ended the read transaction already.
+        with contextlib.suppress(sqlite3.ProgrammingError):
+            if own and conn.in_transaction:
+                conn.execute("COMMIT")
 
 
 # --- import ---------------------------------------------------------------------------
@@ -1049,6 +1053,23 @@ def backup_to(source: sqlite3.Connection, target: Path) -> None:
         dest.execute("PRAGMA journal_mode = DELETE")  # one self-contained file
     finally:
         dest.close()
+
+
+def backup_image(source: sqlite3.Connection) -> bytes:
+    """The bytes of a consistent copy of the journal behind ``source``, made in memory
+    through SQLite's online backup, so that it can be encrypted before anything reaches
+    the disk. The image is a self-contained rollback-journal file, as :func:`backup_to`
+    writes."""
+    memory = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        source.backup(memory)
+        image = memory.serialize()
+    finally:
+        memory.close()
+    # Bytes 18 and 19 of the header say WAL (2) or rollback journal (1); a copy of a WAL
+    # journal keeps 2, and outside memory that mode needs a -wal file beside it. Joined
+    # through a memoryview: one copy of the journal in memory, not two.
+    return b"".join((image[:18], b"\x01\x01", memoryview(image)[20:]))
 
 
 @dataclass
