@@ -187,7 +187,8 @@ def test_config_get_and_list(pj):
     pj("config", "set", "fiscal-year-start", "October")
     rows = {row["key"]: row for row in pj("config", "list", "--json").json()}
     assert list(rows) == ["fiscal-year-start", "your-name", "contextual-prompts", "holidays",
-                          "blocked", "encrypt", "device-name"]
+                          "blocked", "encrypt", "sync-encrypt",
+                          "device-name"]
     row = rows["fiscal-year-start"]
     assert (row["key"], row["value"], row["default"]) == ("fiscal-year-start", "10", False)
     row = rows["contextual-prompts"]

@@ -69,3 +69,30 @@ Identity = Annotated[
                       " (or set PARTNERJOURNAL_IDENTITY). Passphrases come from"
                       " PARTNERJOURNAL_PASSPHRASE or are asked for."),
 ]
+
+
+def encryption_choice(ctx: typer.Context, encrypt: bool | None, to: list[str] | None,
+                      to_file: str | None):
+    """What --encrypt, --no-encrypt, --to and --to-file ask for (with none of them the
+    journal's encrypt setting decides); the passphrase is fetched only if needed."""
+    from pathlib import Path
+
+    from .. import encryption as enc
+
+    recipients = [enc.check_recipient(r) for r in to or []]
+    if to_file:
+        recipients += enc.recipients_file(Path(to_file).expanduser())
+    terminal = env_of(ctx).stdin_is_terminal
+    return enc.Choice(encrypt, tuple(dict.fromkeys(recipients)),
+                      enc.passphrase_to_encrypt(terminal=terminal))
+
+
+def decryption_keys(ctx: typer.Context, identity: str | None, *,
+                    terminal: bool | None = None):
+    """What may open encrypted files: --identity, PARTNERJOURNAL_IDENTITY and
+    PARTNERJOURNAL_PASSPHRASE, and a passphrase asked for on a terminal."""
+    from .. import encryption as enc
+
+    if terminal is None:
+        terminal = env_of(ctx).stdin_is_terminal
+    return enc.keys_to_decrypt(identity, terminal=terminal)

@@ -109,6 +109,10 @@ def sync(
                      help="Give this journal a new device id first: for a copy of a journal"
                      " (a backup restored on another machine) that should sync as its own."),
     ] = False,
+    encrypt: opt.Encrypt = None,
+    to: opt.To = None,
+    to_file: opt.ToFile = None,
+    identity: opt.Identity = None,
     as_json: opt.Json = False,
 ) -> None:
     """Merge this journal with your other machines' journals through a shared folder.
@@ -118,9 +122,15 @@ def sync(
     was added, changed or deleted elsewhere comes in; anything changed on two machines
     keeps both versions (see 'pj conflicts'). Run it as often as you like, in any order.
 
+    With --encrypt (or 'pj config set sync-encrypt passphrase'), this journal's file is
+    written in the age format, with the passphrase from PARTNERJOURNAL_PASSPHRASE (or
+    asked for), or to --to keys; the other machines' files are read whether encrypted
+    or not.
+
     \b
     Examples:
       pj sync ~/Sync/partnerjournal
+      pj sync ~/Dropbox/partnerjournal --encrypt
       pj sync --json
     """
     from pathlib import Path
@@ -135,8 +145,10 @@ def sync(
         if last is None:
             raise UsageError("give the shared folder: pj sync DIR (it is remembered)")
         folder = last[0]
-    report = sync_service.sync(env.conn, Path(folder).expanduser().resolve(), env.now(),
-                     new_device=new_device)
+    report = sync_service.sync(
+        env.conn, Path(folder).expanduser().resolve(), env.now(), new_device=new_device,
+        encryption=opt.encryption_choice(ctx, encrypt, to, to_file),
+        keys=opt.decryption_keys(ctx, identity))
     if as_json:
         emit_json(report.as_json())
         return

@@ -11,30 +11,6 @@ from . import options as opt
 from .output import emit_json, emit_lines, note, say
 
 
-def _encryption(ctx: typer.Context, encrypt: bool | None, to: list[str] | None,
-                to_file: str | None):
-    """What --encrypt, --no-encrypt, --to and --to-file ask for (with none of them the
-    journal's encrypt setting decides); the passphrase is fetched only if needed."""
-    from pathlib import Path
-
-    from .. import encryption as enc
-
-    recipients = [enc.check_recipient(r) for r in to or []]
-    if to_file:
-        recipients += enc.recipients_file(Path(to_file).expanduser())
-    terminal = opt.env_of(ctx).stdin_is_terminal
-    return enc.Choice(encrypt, tuple(dict.fromkeys(recipients)),
-                      enc.passphrase_to_encrypt(terminal=terminal))
-
-
-def _keys(ctx: typer.Context, identity: str | None, *, terminal: bool | None = None):
-    from .. import encryption as enc
-
-    if terminal is None:
-        terminal = opt.env_of(ctx).stdin_is_terminal
-    return enc.keys_to_decrypt(identity, terminal=terminal)
-
-
 def export(
     ctx: typer.Context,
     fmt: Annotated[
@@ -112,7 +88,7 @@ def export(
         date_from=start,
         date_until=end,
         journal_path=env.db_path,
-        encryption=_encryption(ctx, encrypt, to, to_file),
+        encryption=opt.encryption_choice(ctx, encrypt, to, to_file),
     )
     if as_json:
         emit_json(report.as_json())
@@ -159,11 +135,11 @@ def import_(
 
     env = opt.env_of(ctx)
     if path == "-":
-        stream = tr.stdin_text(sys.stdin, _keys(ctx, identity, terminal=False))
+        stream = tr.stdin_text(sys.stdin, opt.decryption_keys(ctx, identity, terminal=False))
         summary = tr.import_path(env.conn, None, fmt=fmt, stream=stream, dry_run=dry_run)
     else:
         summary = tr.import_path(env.conn, Path(path).expanduser(), fmt=fmt, dry_run=dry_run,
-                                 keys=_keys(ctx, identity))
+                                 keys=opt.decryption_keys(ctx, identity))
     if as_json:
         emit_json(summary.as_json())
     else:
@@ -208,7 +184,7 @@ def backup(
     env = opt.env_of(ctx)
     target, counts = tr.backup_journal(
         env.db_path, Path(path).expanduser() if path else None, now=env.now(), force=force,
-        encryption=_encryption(ctx, encrypt, to, to_file),
+        encryption=opt.encryption_choice(ctx, encrypt, to, to_file),
     )
     if as_json:
         emit_json({"path": str(target), "records": counts})
@@ -243,7 +219,8 @@ def restore(
     env = opt.env_of(ctx)
     if not yes and not env.stdin_is_terminal:
         raise UsageError("restoring replaces your journal: add --yes to confirm")
-    with tr.prepare_restore(env.db_path, Path(path).expanduser(), _keys(ctx, identity)) as plan:
+    keys = opt.decryption_keys(ctx, identity)
+    with tr.prepare_restore(env.db_path, Path(path).expanduser(), keys) as plan:
         if not yes and not typer.confirm(plan.question(), default=False):
             note("Kept your journal; nothing restored.")
             return

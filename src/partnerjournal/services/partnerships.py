@@ -395,6 +395,13 @@ SETTINGS = {
         lambda v: _encryption().parse_setting(v),
         lambda v: _encryption().describe_setting(v),
     ),
+    "sync-encrypt": Setting(  # services.sync.SETTING
+        "sync-encrypt",
+        "encrypt this journal's file in a sync folder: off, passphrase, or age public keys",
+        "off",
+        lambda v: _sync_encryption(v),
+        lambda v: _encryption().describe_setting(v),
+    ),
     "device-name": Setting(
         "device-name",
         "this machine's name in a sync folder, e.g. 'Work laptop' (kept on this machine"
@@ -404,6 +411,14 @@ SETTINGS = {
         lambda v: v or "(not set)",
     ),
 }
+
+
+def _sync_encryption(value: str) -> str:
+    try:
+        return _encryption().parse_setting(value)
+    except UsageError as exc:
+        raise UsageError(str(exc).replace("encrypt cannot be", "sync-encrypt cannot be", 1)
+                         .replace("encrypt '", "sync-encrypt '", 1)) from None
 
 
 # Settings of this machine, not of the journal: kept out of exports and sync.

@@ -8,9 +8,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import UsageError
+from ..errors import PJError, UsageError
 from ..exchange.merge import Counts, Entry, State, Tombstone, Version
-from ..files import atomic_text_file
+from ..files import atomic_bytes_file, atomic_text_file
 from ..store import sync as sync_store
 from ..store import transaction
 from ..store.schema import LATEST
@@ -36,6 +36,8 @@ def resolve(conn: sqlite3.Connection, cid: int, keep: str, now: str) -> sync_sto
 # --- pj sync ----------------------------------------------------------------------------
 
 FORMAT = "partnerjournal-sync"
+SETTING = "sync-encrypt"  # the journal setting: off, passphrase, or age recipients
+SUFFIX = ".age"
 FORMAT_VERSION = 1
 PREFIX = "pj-"
 
@@ -49,6 +51,7 @@ class SyncReport:
     left_alone: list[str] = field(default_factory=list)  # "file: why"
     notes: list[str] = field(default_factory=list)
     conflicts_open: int = 0
+    encrypted: str | None = None  # how this journal's file was encrypted, if it was
 
     def total(self) -> Counts:
         out = Counts()
@@ -61,7 +64,7 @@ class SyncReport:
             "folder": self.folder, "device": self.device, "peers": self.peers,
             **self.total().as_json(),
             "kinds": {k: c.as_json() for k, c in sorted(self.counts.items())},
-            "open_conflicts": self.conflicts_open,
+            "open_conflicts": self.conflicts_open, "encrypted": self.encrypted is not None,
             "left_alone": self.left_alone, "notes": self.notes,
         }
 
@@ -73,6 +76,8 @@ class SyncReport:
                 f"{t.conflicts} conflict{'' if t.conflicts == 1 else 's'}")
         if t.kept:
             head += f", {t.kept} kept (still named here)"
+        if self.encrypted:
+            head += f" (its file encrypted {self.encrypted})"
         out = [head + "."]
         more = []
         if self.conflicts_open:
@@ -176,25 +181,45 @@ def _state_from_file(data, kinds: dict[str, Kind]) -> tuple[str, str, State]:
     return device, name, state
 
 
-def _read_peers(folder: Path, own: str, kinds: dict[str, Kind],
-                report: SyncReport) -> tuple[list[State], State | None]:
+def _is_sync_file(name: str) -> bool:
+    return name.startswith(PREFIX) and name.endswith((".json", ".json" + SUFFIX))
+
+
+def _read(path: Path, keys) -> str:
+    """A sync file's text; an encrypted one is decrypted with ``keys`` (a key that does
+    not open it is an error, before anything is merged)."""
+    from .. import encryption as enc
+
+    data = path.read_bytes()
+    if enc.is_encrypted(data[:enc.HEAD]):
+        data = enc.decrypt(data, keys or enc.keys_to_decrypt(None, terminal=False), path.name)
+    return data.decode("utf-8")
+
+
+def _read_peers(folder: Path, own: tuple[str, ...], kinds: dict[str, Kind],
+                report: SyncReport, keys=None) -> tuple[list[State], State | None]:
     """The other journals' states, and what this journal's own file holds."""
     states = []
     mine = None
     for path in sorted(folder.iterdir()):
         if path.name.startswith("."):
             continue  # hidden: a sync engine's own files, our temporary files
-        if path.name == own:
-            with contextlib.suppress(OSError, ValueError, _BadFile):
-                device, _, state = _state_from_file(
-                    json.loads(path.read_text(encoding="utf-8")), kinds)
-                mine = state if device == report.device else None
+        if path.name in own:
+            try:
+                device, _, state = _state_from_file(json.loads(_read(path, keys)), kinds)
+            except PJError as exc:  # encrypted, and no key given this time
+                report.notes.append(f"this journal's last file was not read again ({exc})")
+                continue
+            except (OSError, ValueError, _BadFile):
+                continue  # ours, rewritten below
+            if device == report.device:
+                mine = state if mine is None else merge_states(mine, state)
             continue
-        if not (path.name.startswith(PREFIX) and path.name.endswith(".json")) or not path.is_file():
+        if not _is_sync_file(path.name) or not path.is_file():
             report.left_alone.append(f"{path.name} (not a pj sync file)")
             continue
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(_read(path, keys))
             device, name, state = _state_from_file(data, kinds)
         except (OSError, UnicodeDecodeError, ValueError) as exc:
             why = "cannot be read" if isinstance(exc, OSError) else "is not complete JSON"
@@ -212,8 +237,14 @@ def _read_peers(folder: Path, own: str, kinds: dict[str, Kind],
     return states, mine
 
 
+def merge_states(a: State, b: State) -> State:
+    from ..exchange.merge import merge
+
+    return merge(a, b).state
+
+
 def sync(conn: sqlite3.Connection, folder: Path, now: str, *,
-         new_device: bool = False) -> SyncReport:
+         new_device: bool = False, encryption=None, keys=None) -> SyncReport:
     """Merge every other journal's file in ``folder`` into this journal, then write this
     journal's own file there (atomically). Running it again changes nothing.
 
@@ -224,14 +255,23 @@ def sync(conn: sqlite3.Connection, folder: Path, now: str, *,
 
     if not folder.is_dir():
         raise UsageError(f"{folder} is not a folder: give the folder your machines share")
+    lock = None
+    if encryption is not None:  # asked for (and the passphrase typed) before anything
+        from ..store.journal import get_setting
+
+        lock = encryption.lock(encryption.mode(get_setting(conn, SETTING)))
+        if lock is not None and lock.passphrase is not None and keys is not None:
+            keys.passphrase = keys.passphrase or lock.passphrase
     if new_device:
         with transaction(conn):
             sync_store.renew_device(conn)
     me = sync_store.device(conn)
     report = SyncReport(str(folder), me.id)
+    report.encrypted = lock.describe() if lock else None
     kinds = available_kinds(conn)
     own = sync_file_name(me.id)
-    peers, mine = _read_peers(folder, own, {k.name: k for k in kinds}, report)
+    names = (own, own + SUFFIX)
+    peers, mine = _read_peers(folder, names, {k.name: k for k in kinds}, report, keys)
     refs = sync_store.refs(kinds)
     with transaction(conn):
         ours = sync_store.load_state(conn, kinds)
@@ -255,7 +295,17 @@ def sync(conn: sqlite3.Connection, folder: Path, now: str, *,
         state = sync_store.load_state(conn, kinds)
         report.conflicts_open = sync_store.open_conflicts(conn)
     text = json.dumps(_state_to_file(state, kinds, me, now), ensure_ascii=False,
-                      sort_keys=True, separators=(",", ":"))
-    with atomic_text_file(folder / sync_file_name(me.id)) as fh:
-        fh.write(text + "\n")
+                      sort_keys=True, separators=(",", ":")) + "\n"
+    if lock is None:
+        with atomic_text_file(folder / own) as fh:
+            fh.write(text)
+    else:
+        from .. import encryption as enc
+
+        with atomic_bytes_file(folder / (own + SUFFIX)) as fh:
+            fh.write(enc.encrypt(text.encode("utf-8"), lock))
+    # the file of the other kind (plain or encrypted) would hold an older state
+    stale = folder / (own + SUFFIX if lock is None else own)
+    with contextlib.suppress(FileNotFoundError):
+        stale.unlink()
     return report
