@@ -17,7 +17,6 @@ import os
 import re
 import shutil
 import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator, TextIO
@@ -25,7 +24,8 @@ from typing import BinaryIO, Iterator, TextIO
 from .. import encryption as enc
 from .. import exporters, importers
 from ..errors import Conflict, ImportFormatError, JournalError, PJError, UsageError
-from ..files import atomic_bytes_file, atomic_text_file, fsync_dir, make_private_dir
+from ..files import (atomic_bytes_file, atomic_path, atomic_text_file, fsync_dir, make_private_dir,
+                     private_temp_path)
 from ..store import SQLITE_HEADER, connect, schema_version, transaction
 from ..store import journal as sj
 from ..store import transfer as st
@@ -537,19 +537,8 @@ def backup_journal(
             with atomic_bytes_file(target) as fh:
                 fh.write(sealed)
             return target, st.record_counts(conn)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            os.chmod(tmp, 0o600)
-            st.backup_to(conn, Path(tmp))
-            with open(tmp, "rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, target)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        fsync_dir(target.parent)
+        with atomic_path(target) as tmp:
+            st.backup_to(conn, tmp)
         counts = st.record_counts(conn)
     finally:
         conn.close()
@@ -612,11 +601,7 @@ def prepare_restore(
         elif head[:16] != SQLITE_HEADER:
             raise JournalError(f"{backup} is not a partnerjournal backup (not an SQLite file)")
     make_private_dir(db_path.parent)
-    fd, tmp = tempfile.mkstemp(dir=db_path.parent, prefix=f".{db_path.name}.restore.", suffix=".tmp")
-    os.close(fd)
-    copy = Path(tmp)
-    try:
-        os.chmod(copy, 0o600)
+    with private_temp_path(db_path.parent, f".{db_path.name}.restore.") as copy:
         if image is None:
             _copy_database(backup, copy)
         else:
@@ -630,10 +615,6 @@ def prepare_restore(
             finally:
                 current.close()
         yield RestorePlan(backup, db_path, copy, info.schema, info.counts, journal_counts)
-    finally:
-        for leftover in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(leftover)
 
 
 def _copy_database(source: Path, target: Path) -> None:
@@ -690,18 +671,8 @@ def complete_restore(plan: RestorePlan) -> RestoreResult:
     replaced = False
     try:
         keep = plan.keep_as
-        fd, tmp = tempfile.mkstemp(dir=journal.parent, prefix=f".{keep.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as out, open(journal, "rb") as src:
-                shutil.copyfileobj(src, out, 1 << 20)
-                out.flush()
-                os.fsync(out.fileno())
-            os.chmod(tmp, 0o600)
-            os.replace(tmp, keep)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        with atomic_bytes_file(keep) as out, open(journal, "rb") as src:
+            shutil.copyfileobj(src, out, 1 << 20)
         os.replace(plan.copy, journal)
         replaced = True
         fsync_dir(journal.parent)
