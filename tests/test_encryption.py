@@ -28,7 +28,7 @@ from test_export_import import add_all_tables, dump, fill_everything, without_st
 from hypothesis import given, settings
 from hypothesis import strategies as hs
 
-from partnerjournal import encryption as enc
+from partnerjournal.exchange import encryption as enc
 
 PASSPHRASE = "correct horse battery staple"
 MAGIC = b"age-encryption.org/v1\n"

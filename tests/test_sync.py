@@ -12,7 +12,7 @@ import pytest
 from conftest import snapshot
 from test_export_import import dump
 
-from partnerjournal.services.sync import sync_file_name
+from partnerjournal.exchange.sync import sync_file_name
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from conftest import snapshot
 from test_crashes import (SEED, env_for, fill_source, fill_target, fresh_copy, installed_pj,
                           leftovers, pj, write_lock_held)
 
-from partnerjournal.services.sync import sync_file_name
+from partnerjournal.exchange.sync import sync_file_name
 
 
 def device_of(db: Path) -> str:

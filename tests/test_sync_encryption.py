@@ -13,7 +13,7 @@ import pyrage
 import pytest
 from conftest import snapshot
 
-from partnerjournal.services.sync import sync_file_name
+from partnerjournal.exchange.sync import sync_file_name
 
 PASS = "correct horse battery staple"
 

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from test_export_import import dump
 
 from partnerjournal.services import reflections as sr
+from partnerjournal.exchange import sync as sync_file
 from partnerjournal.services import sync as sv
 from partnerjournal.store import connect, transaction
 from partnerjournal.store import sync as ss
@@ -138,7 +139,7 @@ def test_the_folder_holds_one_file_per_journal_in_a_stable_form(tmp_path):
     try:
         files = sorted((tmp_path / "shared").iterdir())
         assert [f.name for f in files] == sorted(
-            sv.sync_file_name(ss.device(me.conn).id) for me in js)
+            sync_file.sync_file_name(ss.device(me.conn).id) for me in js)
         bodies = [json.loads(f.read_text()) for f in files]
         assert all(b["format"] == "partnerjournal-sync" and b["version"] == 1 for b in bodies)
         assert len({json.dumps(b["entries"], sort_keys=True) for b in bodies}) == 1

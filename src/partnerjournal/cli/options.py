@@ -77,7 +77,7 @@ def encryption_choice(ctx: typer.Context, encrypt: bool | None, to: list[str] | 
     journal's encrypt setting decides); the passphrase is fetched only if needed."""
     from pathlib import Path
 
-    from .. import encryption as enc
+    from ..exchange import encryption as enc
 
     recipients = [enc.check_recipient(r) for r in to or []]
     if to_file:
@@ -91,7 +91,7 @@ def decryption_keys(ctx: typer.Context, identity: str | None, *,
                     terminal: bool | None = None):
     """What may open encrypted files: --identity, PARTNERJOURNAL_IDENTITY and
     PARTNERJOURNAL_PASSPHRASE, and a passphrase asked for on a terminal."""
-    from .. import encryption as enc
+    from ..exchange import encryption as enc
 
     if terminal is None:
         terminal = env_of(ctx).stdin_is_terminal

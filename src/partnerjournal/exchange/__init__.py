@@ -1,2 +1,8 @@
-"""Journals leaving and entering: the merge of several machines' journals (and, as
-they move here, the formats and sync). Imported only by the commands that need it."""
+"""Journals leaving and entering, one module per job:
+
+- ``merge``: the merge of several machines' journals (versions, deletes, conflicts);
+- ``sync``: the sync file each journal writes in a shared folder;
+- ``encryption``: the age format for files that leave the machine.
+
+Imported only by the commands that need them, never by the daily ones.
+"""

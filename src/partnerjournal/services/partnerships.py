@@ -432,7 +432,7 @@ def _coach():
 
 
 def _encryption():
-    from .. import encryption
+    from ..exchange import encryption
 
     return encryption
 

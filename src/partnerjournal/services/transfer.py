@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Iterator, TextIO
 
-from .. import encryption as enc
+from ..exchange import encryption as enc
 from .. import exporters, importers
 from ..errors import Conflict, ImportFormatError, JournalError, PJError, UsageError
 from ..files import (atomic_bytes_file, atomic_path, atomic_text_file, fsync_dir, make_private_dir,

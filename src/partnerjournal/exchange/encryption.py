@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterator
 
-from .errors import PJError, UsageError
+from ..errors import PJError, UsageError
 
 PASSPHRASE_ENV = "PARTNERJOURNAL_PASSPHRASE"
 IDENTITY_ENV = "PARTNERJOURNAL_IDENTITY"
