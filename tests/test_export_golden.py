@@ -133,3 +133,35 @@ def test_standard_output_is_the_file(pj, db, tmp_path):
         r = pj("export", "--format", fmt)
         assert r.exit_code == 0, r
         assert stable(r.stdout) == stable(read(target)).replace("\r\n", "\n")
+
+
+@pytest.mark.parametrize("journal", list(JOURNALS))
+def test_planned_records_are_the_reference_records(db, journal):
+    """Every record, written through its kind's plan, is what ``render_record`` and
+    ``json.dumps`` write for it: a change to the reference shows here record by record."""
+    import json
+
+    from partnerjournal import exporters as ex
+    from partnerjournal import store
+    from partnerjournal.store import transfer as st
+
+    JOURNALS[journal](db)
+    conn = store.connect(db)
+    try:
+        kinds = st.available_kinds(conn)
+        fast_names, reference_names = ex._Names(), ex._Names()
+        plans: dict = {}
+        planned = 0
+        for kind, rows in st.iter_rows(conn, kinds):
+            md = plans.setdefault(kind.name, ex._MarkdownPlan(kind, fast_names))
+            js = ex._JsonPlan(kind)
+            make = st.record_maker(kind)
+            for row in rows:
+                rec = make(row)
+                assert md.text(row) == ex.render_record(kind, rec, reference_names), rec
+                reference_names.remember(kind, rec)
+                assert js.line(row) == json.dumps(rec, ensure_ascii=False), rec
+                planned += md.fast
+        assert planned > 0
+    finally:
+        conn.close()

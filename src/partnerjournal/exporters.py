@@ -1,16 +1,24 @@
 """Writing the journal out as JSON or readable markdown, record by record.
 
 Writers are plain functions looked up by format name in :data:`EXPORTERS`. Each takes
-the records as an iterator of ``(kind, record)`` pairs, in the order
-``store.transfer.iter_records`` yields them, a text stream and an :class:`ExportMeta`.
+the records as an iterator of ``(kind, rows)`` batches, in the order
+``store.transfer.iter_rows`` yields them, a text stream and an :class:`ExportMeta`.
 Nothing is kept in memory but the few names readable markdown shows for partners,
 objectives, evaluations and prompts. ``docs/formats.md`` describes both formats.
+
+Speed: a large journal is mostly reflections of one shape, so each kind's output is
+planned once (:class:`_JsonPlan`, :class:`_MarkdownPlan`) and a record costs a few
+lookups: values that repeat (steps, partners, tags, prompts) are encoded once and
+remembered. ``render_record`` stays the reference for every record; the plans give
+the same bytes (tests/test_export_golden.py holds both to that) and hand anything
+unusual back to it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import re
 import sys
 import unicodedata
@@ -21,7 +29,7 @@ FORMAT = "partnerjournal"
 VERSION = 1
 MARKDOWN_HEADER = "<!-- partnerjournal export v"
 MAIN_FILE = "partnerjournal.md"  # the records that are not reflections, in --split folders
-BATCH = 256  # records per write
+CHUNK = 1 << 20  # characters per write
 
 
 @dataclass
@@ -33,13 +41,100 @@ class ExportMeta:
     date_until: str | None = None
 
 
-Records = Iterable[tuple[Any, dict]]
+Rows = Iterable[tuple[Any, list[tuple]]]  # (kind, a batch of rows): store.transfer.iter_rows
+MEMO = 4096  # encoded values remembered per field; past that they are encoded each time
+
+
+def _memo(compute: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
+    """``compute`` remembered for up to MEMO distinct (hashable) values."""
+    cache: dict = {}
+
+    def get(value):
+        try:
+            return cache[value]
+        except KeyError:
+            result = compute(value)
+            if len(cache) < MEMO:
+                cache[value] = result
+            return result
+
+    return get
 
 
 # --- JSON -----------------------------------------------------------------------------
 
 
-def write_json(records: Records, out: TextIO, meta: ExportMeta) -> None:
+_ENCODE_STR = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+_TEXTLIKE = {"uid", "timestamp", "date", "when", "quarter", "line", "tag", "text", "choice"}
+
+
+def _json_scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    cls = value.__class__
+    if cls is str:
+        return _ENCODE_STR(value)
+    if cls is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+class _JsonPlan:
+    """One kind's records as JSON lines, as ``json.dumps(record, ensure_ascii=False)``
+    writes them, without building the record."""
+
+    def __init__(self, kind):
+        from .store.transfer import record_maker
+
+        self.make = record_maker(kind)
+        n = len(kind.fields)
+        where = {f.name: i for i, f in enumerate(kind.fields)}
+        where.update({c.name: n + j for j, c in enumerate(kind.children)})
+        encoders = []
+        for item in kind.layout():
+            if hasattr(item, "table"):
+                encoders.append(self._child(item))
+            elif item.type == "bool":
+                encoders.append(lambda v: "null" if v is None else ("true" if v else "false"))
+            elif item.type == "real":
+                encoders.append(lambda v: "null" if v is None else json.dumps(float(v)))
+            elif item.type == "steps":
+                encoders.append(_memo(
+                    lambda v: "null" if v is None else json.dumps(json.loads(v), ensure_ascii=False)))
+            elif item.type in _TEXTLIKE and not item.null:
+                encoders.append(_ENCODE_STR)  # a NULL here fails over to the reference
+            else:
+                encoders.append(_json_scalar)
+        self.pick = operator.itemgetter(*(where[item.name] for item in kind.layout()))
+        self.encoders = encoders
+        self.keys = [("{" if i == 0 else ", ") + json.dumps(item.name) + ": "
+                     for i, item in enumerate(kind.layout())]
+
+    @staticmethod
+    def _child(child) -> Callable[[str], str]:
+        def compute(text: str) -> str:
+            items = json.loads(text)
+            if not child.scalar:
+                from .store.transfer import _out_value
+
+                items = [{f.name: _out_value(f, it[f.name]) for f in child.fields}
+                         for it in items]
+            return json.dumps(items, ensure_ascii=False)
+
+        return _memo(compute)
+
+    def line(self, row: tuple) -> str:
+        try:
+            values = self.pick(row)
+            if len(self.keys) == 1:
+                values = (values,)
+            return "".join(map(str.__add__, self.keys,
+                               map(operator.call, self.encoders, values))) + "}"
+        except (TypeError, ValueError, AttributeError):  # a value of an unexpected type
+            return json.dumps(self.make(row), ensure_ascii=False)
+
+
+def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
     """``{"format": "partnerjournal", "version": 1, ..., "records": {kind: [...]}}``,
     one record per line so that a diff of two exports shows the records that changed."""
     head = {
@@ -54,8 +149,10 @@ def write_json(records: Records, out: TextIO, meta: ExportMeta) -> None:
     out.write('  "records": {')
     names = [k.name for k in meta.kinds]
     buf: list[str] = []
+    size = 0
     opened = -1  # index in names of the kind whose list is open
     count = 0
+    plans: dict[str, _JsonPlan] = {}
 
     def open_until(index: int) -> None:
         nonlocal opened, count
@@ -66,14 +163,18 @@ def write_json(records: Records, out: TextIO, meta: ExportMeta) -> None:
             buf.append(("," if opened else "") + f"\n    {json.dumps(names[opened])}: [")
             count = 0
 
-    for kind, rec in records:
+    for kind, batch in rows:
         if opened < 0 or names[opened] != kind.name:
             open_until(names.index(kind.name))
-        buf.append(("," if count else "") + "\n      " + json.dumps(rec, ensure_ascii=False))
-        count += 1
-        if len(buf) >= BATCH:
+        plan = plans.get(kind.name) or plans.setdefault(kind.name, _JsonPlan(kind))
+        text = ",\n      ".join(map(plan.line, batch))
+        buf.append(("," if count else "") + "\n      " + text)
+        size += len(text)
+        count += len(batch)
+        if size >= CHUNK:
             out.write("".join(buf))
             buf.clear()
+            size = 0
     if names:
         open_until(len(names) - 1)
         buf.append("\n    ]" if count else "]")
@@ -121,6 +222,10 @@ def escape_line(line: str) -> str:
 def _plain(value: Any) -> str:
     """A value for the reader's eyes only: one line, no control characters."""
     text = str(value)
+    if text.isprintable():  # no control or invisible characters, no spaces but ' '
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            return _SPACES.sub(" ", text).strip()
+        return text
     if text.isascii():
         text = _ASCII_CONTROL.sub(" ", text)
     else:
@@ -205,6 +310,11 @@ class _Names:
             self.by_kind.setdefault(kind.name, {})[rec["uid"]] = rec[shown[kind.name]]
         elif kind.name == "custom_prompts":
             self.by_kind.setdefault("prompts", {})[rec["id"]] = rec["text"]
+
+    @staticmethod
+    def inert(kind) -> bool:
+        """Whether records of ``kind`` are never remembered (never shown by name)."""
+        return kind.name not in ("partners", "objectives", "evaluations", "custom_prompts")
 
     def of(self, kind_name: str, uid: str) -> str:
         return self.by_kind.get(kind_name, {}).get(uid, uid)
@@ -332,13 +442,128 @@ def render_record(kind, rec: dict, names: _Names) -> str:
     return "\n".join(lines) + "\n"
 
 
+_HEADING_KEYS = ("key", "id", "name", "quarter", "date", "created_at", "partner",
+                 "objective", "evaluation")
+_PLAIN_TOKEN = {"uid", "timestamp", "date", "when", "quarter"}  # rarely need encoding
+_MARKER_START = "<!-- pj:"
+# Fields ``_facts`` may read together with others: a record with one of them set is
+# written by ``render_record`` itself.
+_WHOLE_RECORD = {"reflections": ("prompt_rule", "prompt_record", "prompt_text")}
+
+
+class _MarkdownPlan:
+    """One kind's records as ``render_record`` writes them, planned once.
+
+    A record's heading, marker, reader's lines and text blocks each come from one field
+    (or a few), so the encoded token and the lines of a value that repeats are
+    remembered. Kinds whose records name each other (partners, objectives, evaluations,
+    prompts) or carry object children (ratings) go through ``render_record`` whole.
+    """
+
+    def __init__(self, kind, names: _Names):
+        from .store.transfer import _out_value, record_maker
+
+        self.kind, self.names = kind, names
+        self.make = record_maker(kind)
+        self.fast = names.inert(kind) and all(c.scalar for c in kind.children)
+        if not self.fast:
+            return
+        n = len(kind.fields)
+        where = {f.name: i for i, f in enumerate(kind.fields)}
+        where.update({c.name: n + j for j, c in enumerate(kind.children)})
+        self.whole = [where[f] for f in _WHOLE_RECORD.get(kind.name, ()) if f in where]
+        self.heading = [(k, where[k]) for k in _HEADING_KEYS if k in where]
+        self.plain_tokens: list[tuple[str, int]] = []  # (key, row index)
+        self.tokens: list[tuple[str, int, Callable]] = []  # (key, row index, memo)
+        self.facts: list[tuple[int, Callable]] = []
+        self.blocks: list[tuple[int, str, str]] = []  # (row index, field, label)
+        for item in kind.layout():
+            i = where[item.name]
+            child = hasattr(item, "table")
+            f = item.fields[0] if child else item
+            if child or not item.in_block:
+                if not child and item.type in _PLAIN_TOKEN:
+                    self.plain_tokens.append((item.name, i))
+                else:
+                    self.tokens.append((item.name, i, _memo(self._tokenizer(item, f, child))))
+            if item.name not in _NOT_SHOWN and (child or not item.in_block):
+                self.facts.append((i, _memo(self._fact_lines(item, f, child, _out_value))))
+        self.marker_items = [k for k, _ in self.plain_tokens] + [k for k, _, _ in self.tokens]
+        order = {name: n for n, (name, _) in enumerate(inline_items(kind))}
+        assert sorted(self.marker_items, key=order.__getitem__) == [k for k, _ in inline_items(kind)]
+        self.marker_order = sorted(range(len(self.marker_items)),
+                                   key=lambda j: order[self.marker_items[j]])
+        for f in kind.fields:
+            if f.in_block:
+                label = "" if f.name == "text" else f"**{f.name.replace('_', ' ').capitalize()}**\n\n"
+                self.blocks.append((where[f.name], f.name, label))
+
+    def _tokenizer(self, item, f, child: bool) -> Callable[[Any], str | None]:
+        from .store.transfer import _out_value
+
+        def compute(raw):
+            value = json.loads(raw) if child else _out_value(f, raw)
+            return _token(f.type, value)
+
+        return compute
+
+    def _fact_lines(self, item, f, child: bool, out_value) -> Callable[[Any], str]:
+        kind, names = self.kind, self.names
+
+        def compute(raw) -> str:
+            value = json.loads(raw) if child else out_value(f, raw)
+            return "".join(line + "\n" for line in _facts(kind, {item.name: value}, names))
+
+        return compute
+
+    def text(self, row: tuple) -> str:
+        if self.fast and not any(row[i] is not None for i in self.whole):
+            try:
+                return self._fast(row)
+            except (TypeError, ValueError, AttributeError):  # an unexpected type: the reference
+                pass
+        rec = self.make(row)
+        text = render_record(self.kind, rec, self.names)
+        self.names.remember(self.kind, rec)
+        return text
+
+    def _fast(self, row: tuple) -> str:
+        heading = _plain(_heading(self.kind, {k: row[i] for k, i in self.heading}, self.names))
+        plain = [row[i] for _, i in self.plain_tokens]
+        joined = "".join([v for v in plain if v is not None])
+        if not (joined.isascii() and _ASCII_UNSAFE.search(joined) is None):
+            plain = [None if v is None else encode_value(v) for v in plain]
+        values = plain + [memo(row[i]) for _, i, memo in self.tokens]
+        keys = self.marker_items
+        marker = "".join([f" {keys[j]}={values[j]}" for j in self.marker_order
+                          if values[j] is not None])
+        parts = [f"### {heading}\n{_MARKER_START}{self.kind.marker}{marker} -->\n\n"]
+        facts = "".join([memo(row[i]) for i, memo in self.facts])
+        if facts:
+            parts.append(facts + "\n")
+        for i, name, label in self.blocks:
+            value = row[i]
+            if value is None:
+                continue
+            if label:
+                parts.append(label)
+            if _MARKER_START in value:
+                parts.append("\n".join(_block(name, value)) + "\n\n")
+            elif value == "":
+                parts.append(f"{_MARKER_START}{name} -->\n{_MARKER_START}end -->\n\n")
+            else:
+                parts.append(f"{_MARKER_START}{name} -->\n{value}\n{_MARKER_START}end -->\n\n")
+        return "".join(parts)
+
+
 class _MarkdownOut:
     """One markdown file being written: its section headings and a write buffer."""
 
-    def __init__(self, out: TextIO, names: _Names):
-        self.out, self.names = out, names
+    def __init__(self, out: TextIO, names: _Names, plans: dict[str, _MarkdownPlan]):
+        self.out, self.names, self.plans = out, names, plans
         self.section: str | None = None
         self.buf: list[str] = []
+        self.size = 0
 
     def start(self, meta: ExportMeta, title: str, part: str | None = None,
               front: dict[str, str] | None = None) -> None:
@@ -347,31 +572,36 @@ class _MarkdownOut:
         self.buf.append(header_line(meta, part) + "\n")
         self.buf.append(f"# {title}\n\n")
 
-    def add(self, kind, rec: dict) -> None:
+    def add(self, kind, rows: list[tuple]) -> None:
         if kind.name != self.section:
             self.section = kind.name
             self.buf.append(f"## {kind.label}\n\n")
-        self.buf.append(render_record(kind, rec, self.names))
-        self.names.remember(kind, rec)
-        if len(self.buf) >= BATCH:
+        plan = self.plans.get(kind.name)
+        if plan is None:
+            plan = self.plans[kind.name] = _MarkdownPlan(kind, self.names)
+        text = "".join(map(plan.text, rows))
+        self.buf.append(text)
+        self.size += len(text)
+        if self.size >= CHUNK:
             self.flush()
 
     def flush(self) -> None:
         self.out.write("".join(self.buf))
         self.buf.clear()
+        self.size = 0
 
 
-def write_markdown(records: Records, out: TextIO, meta: ExportMeta) -> None:
+def write_markdown(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
     """The whole journal as one readable markdown file that ``pj import`` reads back."""
-    md = _MarkdownOut(out, _Names())
+    md = _MarkdownOut(out, _Names(), {})
     md.start(meta, "partnerjournal")
-    for kind, rec in records:
-        md.add(kind, rec)
+    for kind, batch in rows:
+        md.add(kind, batch)
     md.flush()
 
 
 def write_markdown_split(
-    records: Records,
+    rows: Rows,
     meta: ExportMeta,
     split: str,
     open_file: Callable[[str], ContextManager[TextIO]],
@@ -381,30 +611,40 @@ def write_markdown_split(
     tools. ``open_file(name)`` gives a stream that is kept only if the block ends
     without error. Returns the file names written."""
     names = _Names()
+    plans: dict[str, _MarkdownPlan] = {}
     written = [MAIN_FILE]
     with open_file(MAIN_FILE) as main_out:
-        main = _MarkdownOut(main_out, names)
+        main = _MarkdownOut(main_out, names, plans)
         main.start(meta, "partnerjournal", "main",
                    {"title": "partnerjournal", "source": "partnerjournal"})
         current: tuple[str, contextlib.ExitStack, _MarkdownOut] | None = None
         try:
-            for kind, rec in records:
+            for kind, batch in rows:
                 if kind.name != "reflections":
-                    main.add(kind, rec)
+                    main.add(kind, batch)
                     continue
-                key = rec["date"] if split == "day" else rec["date"][:7]
-                if current is None or current[0] != key:
-                    if current is not None:
-                        current[2].flush()
-                        current[1].close()
-                    stack = contextlib.ExitStack()
-                    name = f"{key}.md"
-                    md = _MarkdownOut(stack.enter_context(open_file(name)), names)
-                    front = {"date": key if split == "day" else f"{key}-01", "source": "partnerjournal"}
-                    md.start(meta, key, split, front)
-                    current = (key, stack, md)
-                    written.append(name)
-                current[2].add(kind, rec)
+                day = [f.name for f in kind.fields].index("date")
+                width = 10 if split == "day" else 7
+                start = 0
+                while start < len(batch):
+                    key = batch[start][day][:width]
+                    end = start + 1
+                    while end < len(batch) and batch[end][day][:width] == key:
+                        end += 1
+                    if current is None or current[0] != key:
+                        if current is not None:
+                            current[2].flush()
+                            current[1].close()
+                        stack = contextlib.ExitStack()
+                        name = f"{key}.md"
+                        md = _MarkdownOut(stack.enter_context(open_file(name)), names, plans)
+                        front = {"date": key if split == "day" else f"{key}-01",
+                                 "source": "partnerjournal"}
+                        md.start(meta, key, split, front)
+                        current = (key, stack, md)
+                        written.append(name)
+                    current[2].add(kind, batch[start:end])
+                    start = end
             if current is not None:
                 current[2].flush()
                 current[1].close()
@@ -417,7 +657,7 @@ def write_markdown_split(
     return written
 
 
-EXPORTERS: dict[str, Callable[[Records, TextIO, ExportMeta], None]] = {
+EXPORTERS: dict[str, Callable[[Rows, TextIO, ExportMeta], None]] = {
     "markdown": write_markdown,
     "json": write_json,
 }

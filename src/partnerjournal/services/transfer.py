@@ -91,9 +91,9 @@ def export_journal(
     counts = {k.name: 0 for k in kinds}
 
     def records():
-        for kind, rec in st.iter_records(conn, kinds, date_from, date_until):
-            counts[kind.name] += 1
-            yield kind, rec
+        for kind, rows in st.iter_rows(conn, kinds, date_from, date_until):
+            counts[kind.name] += len(rows)
+            yield kind, rows
 
     if split is not None:
         if output.exists() and not output.is_dir():

@@ -582,14 +582,17 @@ def _out_value(f: Field, value: Any) -> Any:
     return value
 
 
-def iter_records(
+def iter_rows(
     conn: sqlite3.Connection,
     kinds: list[Kind],
     date_from: str | None = None,
     date_until: str | None = None,
-) -> Iterator[tuple[Kind, dict]]:
-    """Every record of ``kinds`` in dependency order, as plain data, read in batches
-    from one consistent snapshot. ``date_from``/``date_until`` limit the dated kinds."""
+) -> Iterator[tuple[Kind, list[tuple]]]:
+    """Every record of ``kinds`` in dependency order, in batches of raw rows read from
+    one consistent snapshot: the fields in ``kind.fields`` order (links as uids), then
+    each child list as JSON text. :func:`record_maker` turns a row into a record;
+    exporters that write rows directly save that per-record work.
+    ``date_from``/``date_until`` limit the dated kinds."""
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")  # one snapshot, even while another pj writes
@@ -609,24 +612,48 @@ def iter_records(
                 sql += " WHERE " + " AND ".join(where)
             sql += f" ORDER BY {kind.order}"
             cur = conn.execute(sql, params)
-            n = len(kind.fields)
             while rows := cur.fetchmany(BATCH):
-                for row in rows:
-                    values = {f.name: _out_value(f, row[i]) for i, f in enumerate(kind.fields)}
-                    for j, child in enumerate(kind.children):
-                        items = json.loads(row[n + j])
-                        if not child.scalar:
-                            items = [
-                                {f.name: _out_value(f, it[f.name]) for f in child.fields}
-                                for it in items
-                            ]
-                        values[child.name] = items
-                    yield kind, {
-                        item.name: values[item.name] for item in kind.layout()
-                    }
+                yield kind, rows
     finally:
         if own and conn.in_transaction:
             conn.execute("COMMIT")
+
+
+def record_maker(kind: Kind) -> Callable[[tuple], dict]:
+    """A function turning a row of :func:`iter_rows` into the record as plain data,
+    its keys in ``kind.layout()`` order."""
+    n = len(kind.fields)
+    fields = list(enumerate(kind.fields))
+    children = [(n + j, child) for j, child in enumerate(kind.children)]
+    order = [item.name for item in kind.layout()]
+
+    def make(row: tuple) -> dict:
+        values = {f.name: _out_value(f, row[i]) for i, f in fields}
+        for i, child in children:
+            items = json.loads(row[i])
+            if not child.scalar:
+                items = [
+                    {f.name: _out_value(f, it[f.name]) for f in child.fields} for it in items
+                ]
+            values[child.name] = items
+        return {name: values[name] for name in order}
+
+    return make
+
+
+def iter_records(
+    conn: sqlite3.Connection,
+    kinds: list[Kind],
+    date_from: str | None = None,
+    date_until: str | None = None,
+) -> Iterator[tuple[Kind, dict]]:
+    """Every record of ``kinds`` in dependency order, as plain data (see
+    :func:`iter_rows`)."""
+    makers: dict[str, Callable[[tuple], dict]] = {}
+    for kind, rows in iter_rows(conn, kinds, date_from, date_until):
+        make = makers.get(kind.name) or makers.setdefault(kind.name, record_maker(kind))
+        for row in rows:
+            yield kind, make(row)
 
 
 # --- import ---------------------------------------------------------------------------
