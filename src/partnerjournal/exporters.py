@@ -41,7 +41,7 @@ class ExportMeta:
     date_until: str | None = None
 
 
-Rows = Iterable[tuple[Any, list[tuple]]]  # (kind, a batch of rows): store.transfer.iter_rows
+Rows = Any  # store.transfer.Snapshot: .rows() and .json_rows(), batches of rows per kind
 MEMO = 4096  # encoded values remembered per field; past that they are encoded each time
 
 
@@ -65,7 +65,6 @@ def _memo(compute: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
 
 
 _ENCODE_STR = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
-_TEXTLIKE = {"uid", "timestamp", "date", "when", "quarter", "line", "tag", "text", "choice"}
 
 
 def _json_scalar(value: Any) -> str:
@@ -79,59 +78,39 @@ def _json_scalar(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-class _JsonPlan:
-    """One kind's records as JSON lines, as ``json.dumps(record, ensure_ascii=False)``
-    writes them, without building the record."""
-
-    def __init__(self, kind):
-        from .store.transfer import record_maker
-
-        self.make = record_maker(kind)
-        n = len(kind.fields)
-        where = {f.name: i for i, f in enumerate(kind.fields)}
-        where.update({c.name: n + j for j, c in enumerate(kind.children)})
-        encoders = []
-        for item in kind.layout():
-            if hasattr(item, "table"):
-                encoders.append(self._child(item))
-            elif item.type == "bool":
-                encoders.append(lambda v: "null" if v is None else ("true" if v else "false"))
-            elif item.type == "real":
-                encoders.append(lambda v: "null" if v is None else json.dumps(float(v)))
-            elif item.type == "steps":
-                encoders.append(_memo(
-                    lambda v: "null" if v is None else json.dumps(json.loads(v), ensure_ascii=False)))
-            elif item.type in _TEXTLIKE and not item.null:
-                encoders.append(_ENCODE_STR)  # a NULL here fails over to the reference
-            else:
-                encoders.append(_json_scalar)
-        self.pick = operator.itemgetter(*(where[item.name] for item in kind.layout()))
-        self.encoders = encoders
-        self.keys = [("{" if i == 0 else ", ") + json.dumps(item.name) + ": "
-                     for i, item in enumerate(kind.layout())]
-
-    @staticmethod
-    def _child(child) -> Callable[[str], str]:
-        def compute(text: str) -> str:
+def _json_encoder(item) -> Callable[[Any], str]:
+    """What json.dumps writes for the raw (SQL) value of a field or child list."""
+    if hasattr(item, "table"):  # a child list, as SQLite's json_group_array wrote it
+        def child(text: str) -> str:
             items = json.loads(text)
-            if not child.scalar:
+            if not item.scalar:
                 from .store.transfer import _out_value
 
-                items = [{f.name: _out_value(f, it[f.name]) for f in child.fields}
+                items = [{f.name: _out_value(f, it[f.name]) for f in item.fields}
                          for it in items]
             return json.dumps(items, ensure_ascii=False)
 
-        return _memo(compute)
+        return _memo(child)
+    if item.type == "bool":
+        return lambda v: "null" if v is None else ("true" if v else "false")
+    if item.type == "real":
+        return lambda v: "null" if v is None else json.dumps(float(v))
+    if item.type == "steps":
+        return _memo(lambda v: "null" if v is None else json.dumps(json.loads(v), ensure_ascii=False))
+    return _json_scalar
+
+
+class _JsonPlan:
+    """One kind's records as JSON lines, as ``json.dumps(record, ensure_ascii=False)``
+    writes them, without building the record: SQLite writes the keys and quotes the
+    texts (``store.transfer.json_columns``), Python encodes the numbers and the child
+    lists, remembering the child lists that repeat."""
+
+    def __init__(self, spec: list):
+        self.encoders = [str if item is None else _json_encoder(item) for item in spec]
 
     def line(self, row: tuple) -> str:
-        try:
-            values = self.pick(row)
-            if len(self.keys) == 1:
-                values = (values,)
-            return "".join(map(str.__add__, self.keys,
-                               map(operator.call, self.encoders, values))) + "}"
-        except (TypeError, ValueError, AttributeError):  # a value of an unexpected type
-            return json.dumps(self.make(row), ensure_ascii=False)
+        return "".join(map(operator.call, self.encoders, row))
 
 
 def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
@@ -163,10 +142,12 @@ def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
             buf.append(("," if opened else "") + f"\n    {json.dumps(names[opened])}: [")
             count = 0
 
-    for kind, batch in rows:
+    for kind, batch in rows.json_rows():
         if opened < 0 or names[opened] != kind.name:
             open_until(names.index(kind.name))
-        plan = plans.get(kind.name) or plans.setdefault(kind.name, _JsonPlan(kind))
+        plan = plans.get(kind.name)
+        if plan is None:
+            plan = plans[kind.name] = _JsonPlan(rows.json_spec[kind.name])
         text = ",\n      ".join(map(plan.line, batch))
         buf.append(("," if count else "") + "\n      " + text)
         size += len(text)
@@ -595,7 +576,7 @@ def write_markdown(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
     """The whole journal as one readable markdown file that ``pj import`` reads back."""
     md = _MarkdownOut(out, _Names(), {})
     md.start(meta, "partnerjournal")
-    for kind, batch in rows:
+    for kind, batch in rows.rows():
         md.add(kind, batch)
     md.flush()
 
@@ -619,7 +600,7 @@ def write_markdown_split(
                    {"title": "partnerjournal", "source": "partnerjournal"})
         current: tuple[str, contextlib.ExitStack, _MarkdownOut] | None = None
         try:
-            for kind, batch in rows:
+            for kind, batch in rows.rows():
                 if kind.name != "reflections":
                     main.add(kind, batch)
                     continue

@@ -88,19 +88,14 @@ def export_journal(
 
     kinds = st.available_kinds(conn)
     meta = exporters.ExportMeta(now, schema_version(conn), kinds, date_from, date_until)
-    counts = {k.name: 0 for k in kinds}
-
-    def records():
-        for kind, rows in st.iter_rows(conn, kinds, date_from, date_until):
-            counts[kind.name] += len(rows)
-            yield kind, rows
+    records = st.Snapshot(conn, kinds, date_from, date_until)
 
     if split is not None:
         if output.exists() and not output.is_dir():
             raise UsageError(f"{output} is a file: --split needs a folder")
         make_private_dir(output)
         names = exporters.write_markdown_split(
-            records(), meta, split, lambda name: atomic_text_file(output / name)
+            records, meta, split, lambda name: atomic_text_file(output / name)
         )
         files = [str(output / name) for name in names]
     elif output is not None:
@@ -108,12 +103,12 @@ def export_journal(
             raise UsageError(f"{output} is a folder: give a file name, or add --split day|month")
         make_private_dir(output.parent)
         with atomic_text_file(output) as fh:
-            exporters.EXPORTERS[fmt](records(), fh, meta)
+            exporters.EXPORTERS[fmt](records, fh, meta)
         files = [str(output)]
     else:
-        exporters.EXPORTERS[fmt](records(), out, meta)
+        exporters.EXPORTERS[fmt](records, out, meta)
         files = []
-    return ExportReport(fmt, files, counts)
+    return ExportReport(fmt, files, records.counts)
 
 
 # --- import ---------------------------------------------------------------------------

@@ -587,19 +587,24 @@ def iter_rows(
     kinds: list[Kind],
     date_from: str | None = None,
     date_until: str | None = None,
+    columns: Callable[[Kind], list[str]] | None = None,
 ) -> Iterator[tuple[Kind, list[tuple]]]:
     """Every record of ``kinds`` in dependency order, in batches of raw rows read from
     one consistent snapshot: the fields in ``kind.fields`` order (links as uids), then
     each child list as JSON text. :func:`record_maker` turns a row into a record;
-    exporters that write rows directly save that per-record work.
-    ``date_from``/``date_until`` limit the dated kinds."""
+    exporters that write rows directly save that per-record work. ``columns`` gives
+    other select expressions for a kind (table alias ``t``), such as
+    :func:`json_columns`. ``date_from``/``date_until`` limit the dated kinds."""
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")  # one snapshot, even while another pj writes
     try:
         for kind in kinds:
-            cols = [_value_sql(f, "t") for f in kind.fields]
-            cols += [_child_sql(c) for c in kind.children]
+            if columns is not None:
+                cols = columns(kind)
+            else:
+                cols = [_value_sql(f, "t") for f in kind.fields]
+                cols += [_child_sql(c) for c in kind.children]
             where, params = [], []
             if kind.day and date_from:
                 where.append(f"t.[{kind.day}] >= ?")
@@ -639,6 +644,86 @@ def record_maker(kind: Kind) -> Callable[[tuple], dict]:
         return {name: values[name] for name in order}
 
     return make
+
+
+# Field types SQLite's json_quote writes exactly as json.dumps(ensure_ascii=False) does:
+# text columns (and link uids). Numbers stay with Python: a REAL prints differently.
+_JSON_QUOTED = {"uid", "timestamp", "date", "when", "quarter", "line", "tag", "text",
+                "choice", "link"}
+_JSON_PROBE = "".join(map(chr, range(1, 32))) + "\"\\/\x7f\u2028\u2029\u00a0é😀'<&"
+
+
+def json_quote_agrees(conn: sqlite3.Connection) -> bool:
+    """Whether this SQLite's json_quote escapes text exactly as Python's json does."""
+    try:
+        quoted = conn.execute("SELECT json_quote(?)", (_JSON_PROBE,)).fetchone()[0]
+    except sqlite3.Error:  # built without JSON
+        return False
+    return quoted == json.encoder.encode_basestring(_JSON_PROBE)
+
+
+def json_columns(kind: Kind, quote: bool = True) -> tuple[list[str], list[Field | Child | None]]:
+    """Select expressions that write most of a record's JSON line in SQLite: ``{"key":
+    value, ...}`` in ``kind.layout()`` order, the text values quoted by json_quote.
+    Returns the expressions and, for each, None (a finished piece of the line) or the
+    field or child whose raw value Python still has to encode (numbers, children; with
+    ``quote`` False, texts too)."""
+    exprs: list[str] = []
+    spec: list[Field | Child | None] = []
+    piece: list[str] = []
+
+    def close() -> None:
+        if piece:
+            exprs.append(" || ".join(piece))
+            spec.append(None)
+            piece.clear()
+
+    for n, item in enumerate(kind.layout()):
+        key = ("{" if n == 0 else ", ") + json.dumps(item.name) + ": "
+        piece.append("'" + key.replace("'", "''") + "'")
+        if quote and not hasattr(item, "table") and item.type in _JSON_QUOTED:
+            piece.append(f"json_quote({_value_sql(item, 't')})")
+            continue
+        close()
+        exprs.append(_child_sql(item) if hasattr(item, "table") else _value_sql(item, "t"))
+        spec.append(item)
+    piece.append("'}'")
+    close()
+    return exprs, spec
+
+
+class Snapshot:
+    """The records an export writes, read from one consistent snapshot when iterated:
+    as raw rows (:meth:`rows`) or as JSON pieces (:meth:`json_rows`). ``counts`` tells
+    how many records of each kind were read."""
+
+    def __init__(self, conn: sqlite3.Connection, kinds: list[Kind],
+                 date_from: str | None = None, date_until: str | None = None):
+        self.conn, self.kinds = conn, kinds
+        self.date_from, self.date_until = date_from, date_until
+        self.counts = {k.name: 0 for k in kinds}
+        self.json_spec: dict[str, list[Field | Child | None]] = {}
+
+    def rows(self) -> Iterator[tuple[Kind, list[tuple]]]:
+        """Batches of rows as :func:`iter_rows` reads them."""
+        yield from self._counted(iter_rows(self.conn, self.kinds, self.date_from, self.date_until))
+
+    def json_rows(self) -> Iterator[tuple[Kind, list[tuple]]]:
+        """Batches of rows of :func:`json_columns`; ``json_spec[kind.name]`` says what
+        each column holds."""
+        quote = json_quote_agrees(self.conn)
+
+        def columns(kind: Kind) -> list[str]:
+            exprs, self.json_spec[kind.name] = json_columns(kind, quote)
+            return exprs
+
+        yield from self._counted(iter_rows(self.conn, self.kinds, self.date_from,
+                                           self.date_until, columns))
+
+    def _counted(self, batches):
+        for kind, rows in batches:
+            self.counts[kind.name] += len(rows)
+            yield kind, rows
 
 
 def iter_records(
