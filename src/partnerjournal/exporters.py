@@ -45,20 +45,23 @@ Rows = Any  # store.transfer.Snapshot: .rows() and .json_rows(), batches of rows
 MEMO = 4096  # encoded values remembered per field; past that they are encoded each time
 
 
-def _memo(compute: Callable[[Any], str | None]) -> Callable[[Any], str | None]:
-    """``compute`` remembered for up to MEMO distinct (hashable) values."""
-    cache: dict = {}
+class _Memo(dict):
+    """``compute`` remembered for up to MEMO distinct (hashable) values; call it through
+    ``memo.get`` (below), a dict lookup in C when the value was seen before."""
 
-    def get(value):
-        try:
-            return cache[value]
-        except KeyError:
-            result = compute(value)
-            if len(cache) < MEMO:
-                cache[value] = result
-            return result
+    def __init__(self, compute: Callable[[Any], Any]):
+        super().__init__()
+        self.compute = compute
 
-    return get
+    def __missing__(self, value):
+        result = self.compute(value)
+        if len(self) < MEMO:
+            self[value] = result
+        return result
+
+
+def _memo(compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return _Memo(compute).__getitem__
 
 
 # --- JSON -----------------------------------------------------------------------------
@@ -437,104 +440,112 @@ class _MarkdownPlan:
 
     A record's heading, marker, reader's lines and text blocks each come from one field
     (or a few), so the encoded token and the lines of a value that repeats are
-    remembered. Kinds whose records name each other (partners, objectives, evaluations,
-    prompts) or carry object children (ratings) go through ``render_record`` whole.
+    remembered, and the rest is one generated function per kind (a straight line of
+    concatenations: a loop over the fields costs more than the record's own work). A
+    record that function cannot write as is (a text that looks like a marker, a value
+    to percent-encode, an unexpected type) goes to ``render_record``, as do kinds whose
+    records name each other (partners, objectives, evaluations, prompts) or carry object
+    children (ratings).
     """
 
     def __init__(self, kind, names: _Names):
-        from .store.transfer import _out_value, record_maker
+        from .store.transfer import record_maker
 
         self.kind, self.names = kind, names
         self.make = record_maker(kind)
-        self.fast = names.inert(kind) and all(c.scalar for c in kind.children)
-        if not self.fast:
-            return
+        self.fast = None
+        if names.inert(kind) and all(c.scalar for c in kind.children):
+            self.fast = self._compile()
+
+    def _compile(self) -> Callable[[tuple], str | None]:
+        from .store.transfer import _out_value
+
+        kind = self.kind
         n = len(kind.fields)
         where = {f.name: i for i, f in enumerate(kind.fields)}
         where.update({c.name: n + j for j, c in enumerate(kind.children)})
-        self.whole = [where[f] for f in _WHOLE_RECORD.get(kind.name, ()) if f in where]
-        self.heading = [(k, where[k]) for k in _HEADING_KEYS if k in where]
-        self.plain_tokens: list[tuple[str, int]] = []  # (key, row index)
-        self.tokens: list[tuple[str, int, Callable]] = []  # (key, row index, memo)
-        self.facts: list[tuple[int, Callable]] = []
-        self.blocks: list[tuple[int, str, str]] = []  # (row index, field, label)
+        env: dict[str, Any] = {"UNSAFE": _ASCII_UNSAFE.search, "PLAIN": _plain,
+                               "HEADING": _heading, "KIND": kind, "NAMES": self.names,
+                               "START": _MARKER_START}
+        body = []
+        whole = [f for f in _WHOLE_RECORD.get(kind.name, ()) if f in where]
+        if whole:  # left to render_record; None (shown nowhere) otherwise
+            body.append(f"if {' or '.join(f'row[{where[f]}] is not None' for f in whole)}:"
+                        " return None")
+        marker, plain, facts = [], [], []
         for item in kind.layout():
             i = where[item.name]
             child = hasattr(item, "table")
             f = item.fields[0] if child else item
-            if child or not item.in_block:
-                if not child and item.type in _PLAIN_TOKEN:
-                    self.plain_tokens.append((item.name, i))
-                else:
-                    self.tokens.append((item.name, i, _memo(self._tokenizer(item, f, child))))
-            if item.name not in _NOT_SHOWN and (child or not item.in_block):
-                self.facts.append((i, _memo(self._fact_lines(item, f, child, _out_value))))
-        self.marker_items = [k for k, _ in self.plain_tokens] + [k for k, _, _ in self.tokens]
-        order = {name: n for n, (name, _) in enumerate(inline_items(kind))}
-        assert sorted(self.marker_items, key=order.__getitem__) == [k for k, _ in inline_items(kind)]
-        self.marker_order = sorted(range(len(self.marker_items)),
-                                   key=lambda j: order[self.marker_items[j]])
+            if (not child and item.in_block) or item.name in whole:
+                continue
+            if not child and item.type in _PLAIN_TOKEN and not item.null:
+                plain.append(f"row[{i}]")
+                marker += [repr(" " + item.name + "="), f"row[{i}]"]
+            else:
+                env[f"T{i}"] = _memo(self._token_piece(item.name, f, child, _out_value))
+                marker.append(f"T{i}(row[{i}])")
+            if item.name not in _NOT_SHOWN:
+                env[f"F{i}"] = _memo(self._fact_lines(item.name, f, child, _out_value))
+                facts.append(f"F{i}(row[{i}])")
+        if plain:  # ids, days and times: as they are, unless one needs encoding
+            body.append(f"j = {' + '.join(plain)}")
+            body.append("if not j.isascii() or UNSAFE(j) is not None: return None")
+        body.append(f"facts = {' + '.join(facts) or repr('')}")
+        parts = [
+            repr("### "),
+            "PLAIN(HEADING(KIND, {" + ", ".join(
+                f"{k!r}: row[{where[k]}]" for k in _HEADING_KEYS if k in where) + "}, NAMES))",
+            repr("\n" + _MARKER_START + kind.marker), *marker, repr(" -->\n\n"),
+            "(facts + '\\n' if facts else '')",
+        ]
         for f in kind.fields:
-            if f.in_block:
-                label = "" if f.name == "text" else f"**{f.name.replace('_', ' ').capitalize()}**\n\n"
-                self.blocks.append((where[f.name], f.name, label))
+            if not f.in_block or f.name in whole:
+                continue
+            i = where[f.name]
+            label = "" if f.name == "text" else f"**{f.name.replace('_', ' ').capitalize()}**\n\n"
+            body += [
+                f"b{i} = row[{i}]",
+                f"if b{i} is not None and (b{i}.__class__ is not str or not b{i}"
+                f" or START in b{i}): return None",
+            ]
+            opening = repr(label + _MARKER_START + f.name + " -->\n")
+            closing = repr("\n" + _MARKER_START + "end -->\n\n")
+            parts += [f"('' if b{i} is None else {opening})", f"('' if b{i} is None else b{i})",
+                      f"('' if b{i} is None else {closing})"]
+        body.append("return ''.join((" + ", ".join(parts) + "))")
+        source = "def fast(row):\n" + "".join(f"    {line}\n" for line in body)
+        exec(compile(source, f"<markdown plan for {kind.name}>", "exec"), env)
+        return env["fast"]
 
-    def _tokenizer(self, item, f, child: bool) -> Callable[[Any], str | None]:
-        from .store.transfer import _out_value
-
-        def compute(raw):
-            value = json.loads(raw) if child else _out_value(f, raw)
-            return _token(f.type, value)
+    def _token_piece(self, key: str, f, child: bool, out_value) -> Callable[[Any], str]:
+        def compute(raw) -> str:
+            token = _token(f.type, json.loads(raw) if child else out_value(f, raw))
+            return "" if token is None else f" {key}={token}"
 
         return compute
 
-    def _fact_lines(self, item, f, child: bool, out_value) -> Callable[[Any], str]:
+    def _fact_lines(self, key: str, f, child: bool, out_value) -> Callable[[Any], str]:
         kind, names = self.kind, self.names
 
         def compute(raw) -> str:
             value = json.loads(raw) if child else out_value(f, raw)
-            return "".join(line + "\n" for line in _facts(kind, {item.name: value}, names))
+            return "".join(line + "\n" for line in _facts(kind, {key: value}, names))
 
         return compute
 
     def text(self, row: tuple) -> str:
-        if self.fast and not any(row[i] is not None for i in self.whole):
+        if self.fast is not None:
             try:
-                return self._fast(row)
-            except (TypeError, ValueError, AttributeError):  # an unexpected type: the reference
-                pass
+                text = self.fast(row)
+            except (TypeError, ValueError, AttributeError):  # an unexpected type
+                text = None
+            if text is not None:
+                return text
         rec = self.make(row)
         text = render_record(self.kind, rec, self.names)
         self.names.remember(self.kind, rec)
         return text
-
-    def _fast(self, row: tuple) -> str:
-        heading = _plain(_heading(self.kind, {k: row[i] for k, i in self.heading}, self.names))
-        plain = [row[i] for _, i in self.plain_tokens]
-        joined = "".join([v for v in plain if v is not None])
-        if not (joined.isascii() and _ASCII_UNSAFE.search(joined) is None):
-            plain = [None if v is None else encode_value(v) for v in plain]
-        values = plain + [memo(row[i]) for _, i, memo in self.tokens]
-        keys = self.marker_items
-        marker = "".join([f" {keys[j]}={values[j]}" for j in self.marker_order
-                          if values[j] is not None])
-        parts = [f"### {heading}\n{_MARKER_START}{self.kind.marker}{marker} -->\n\n"]
-        facts = "".join([memo(row[i]) for i, memo in self.facts])
-        if facts:
-            parts.append(facts + "\n")
-        for i, name, label in self.blocks:
-            value = row[i]
-            if value is None:
-                continue
-            if label:
-                parts.append(label)
-            if _MARKER_START in value:
-                parts.append("\n".join(_block(name, value)) + "\n\n")
-            elif value == "":
-                parts.append(f"{_MARKER_START}{name} -->\n{_MARKER_START}end -->\n\n")
-            else:
-                parts.append(f"{_MARKER_START}{name} -->\n{value}\n{_MARKER_START}end -->\n\n")
-        return "".join(parts)
 
 
 class _MarkdownOut:
