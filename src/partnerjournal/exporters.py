@@ -29,7 +29,7 @@ FORMAT = "partnerjournal"
 VERSION = 1
 MARKDOWN_HEADER = "<!-- partnerjournal export v"
 MAIN_FILE = "partnerjournal.md"  # the records that are not reflections, in --split folders
-CHUNK = 1 << 20  # characters per write
+CHUNK = 1 << 16  # characters per write (memory stays flat however large the journal)
 
 
 @dataclass
@@ -151,14 +151,14 @@ def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
         plan = plans.get(kind.name)
         if plan is None:
             plan = plans[kind.name] = _JsonPlan(rows.json_spec[kind.name])
-        text = ",\n      ".join(map(plan.line, batch))
-        buf.append(("," if count else "") + "\n      " + text)
-        size += len(text)
-        count += len(batch)
-        if size >= CHUNK:
-            out.write("".join(buf))
-            buf.clear()
-            size = 0
+        for line in map(plan.line, batch):
+            buf.append((",\n      " if count else "\n      ") + line)
+            count += 1
+            size += len(line)
+            if size >= CHUNK:
+                out.write("".join(buf))
+                buf.clear()
+                size = 0
     if names:
         open_until(len(names) - 1)
         buf.append("\n    ]" if count else "]")
@@ -571,11 +571,12 @@ class _MarkdownOut:
         plan = self.plans.get(kind.name)
         if plan is None:
             plan = self.plans[kind.name] = _MarkdownPlan(kind, self.names)
-        text = "".join(map(plan.text, rows))
-        self.buf.append(text)
-        self.size += len(text)
-        if self.size >= CHUNK:
-            self.flush()
+        buf = self.buf
+        for text in map(plan.text, rows):
+            buf.append(text)
+            self.size += len(text)
+            if self.size >= CHUNK:
+                self.flush()
 
     def flush(self) -> None:
         self.out.write("".join(self.buf))

@@ -19,7 +19,7 @@ from typing import Iterator, TextIO
 
 from .. import exporters, importers
 from ..errors import Conflict, ImportFormatError, JournalError, PJError, UsageError
-from ..files import fsync_dir, atomic_text_file, make_private_dir
+from ..files import atomic_files, atomic_text_file, fsync_dir, make_private_dir
 from ..store import connect, schema_version, transaction
 from ..store import transfer as st
 from ..store.schema import LATEST
@@ -94,9 +94,8 @@ def export_journal(
         if output.exists() and not output.is_dir():
             raise UsageError(f"{output} is a file: --split needs a folder")
         make_private_dir(output)
-        names = exporters.write_markdown_split(
-            records, meta, split, lambda name: atomic_text_file(output / name)
-        )
+        with atomic_files(output) as folder:  # all the files, or none of them
+            names = exporters.write_markdown_split(records, meta, split, folder.open)
         files = [str(output / name) for name in names]
     elif output is not None:
         if output.is_dir():

@@ -25,6 +25,7 @@ from .journal import name_key
 
 MAX_TEXT = 1_000_000
 BATCH = 500  # records per executemany; also bounds the size of every IN (...) list
+FETCH = 128  # rows an export reads at a time (two batches are alive at once)
 INT64 = (-(2**63), 2**63 - 1)
 _UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:~-]{0,99}")
 _QUARTER = re.compile(r"\d{4}Q[1-4]")
@@ -617,7 +618,7 @@ def iter_rows(
                 sql += " WHERE " + " AND ".join(where)
             sql += f" ORDER BY {kind.order}"
             cur = conn.execute(sql, params)
-            while rows := cur.fetchmany(BATCH):
+            while rows := cur.fetchmany(FETCH):
                 yield kind, rows
     finally:
         if own and conn.in_transaction:
