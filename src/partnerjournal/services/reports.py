@@ -20,20 +20,14 @@ def _evaluation(conn: sqlite3.Connection, quarter: Quarter) -> dict | None:
 
 def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: bool = True):
     """Read what the reports need; ``full=False`` reads only what progress needs."""
-    from ..progress import ProgressInputs, weeks_in_a_row
+    from ..progress import ProgressInputs
     from ..report import ReportInputs
 
     start, end = quarter.start.isoformat(), quarter.end.isoformat()
     as_of = min(today, quarter.end)
-    weeks = sr.step_weeks(conn, as_of.isoformat())
-    totals = {
-        step: (sum(n for _, n, _ in rows), max(last for _, _, last in rows))
-        for step, rows in weeks.items()
-    }
-    streaks = {
-        step: weeks_in_a_row((monday for monday, _, _ in rows), as_of)
-        for step, rows in weeks.items()
-    }
+    practice = sr.step_practice(conn, as_of)
+    totals = {step: (total, last) for step, (total, last, _) in practice.items()}
+    streaks = {step: weeks for step, (_, _, weeks) in practice.items()}
     evaluation = _evaluation(conn, quarter)
     previous = _evaluation(conn, quarter.previous())
     base = dict(
