@@ -38,7 +38,7 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
         previous_ratings=previous["ratings"] if previous else None,
     )
     if not full:
-        return ProgressInputs(**base)
+        return ProgressInputs.model_construct(**base)  # our own data: no validation
     extra: dict = {"evaluation": evaluation, "previous_evaluation": previous}
     if sr.has_table(conn, "sessions"):
         extra.update(
@@ -51,7 +51,7 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
         )
     else:
         extra["partners"] = sr.partners(conn)
-    return ReportInputs(**base, **extra)
+    return ReportInputs.model_construct(**base, **extra)
 
 
 def progress(conn: sqlite3.Connection, quarter: Quarter, today: dt.date):
