@@ -44,8 +44,8 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
         extra.update(
             partners=sr.partners(conn),
             sessions=sr.sessions_between(conn, start, end),
-            commitments=sr.commitments_until(conn, end),
-            trust_checks=sr.trust_checks_until(conn, end),
+            commitments=sr.commitments_until(conn, end, start),  # those the quarter counts
+            trust_checks=sr.trust_checks_until(conn, end, last=2),  # trust and its change
             stories=sr.stories_between(conn, start, end),
             objectives=sr.objectives_with_measurements(conn, end),
         )

@@ -138,27 +138,40 @@ def sessions_between(conn: sqlite3.Connection, start: str, end: str) -> list[dic
     ]
 
 
-def commitments_until(conn: sqlite3.Connection, end: str) -> list[dict]:
-    """Commitments promised on or before ``end``."""
+def commitments_until(conn: sqlite3.Connection, end: str, start: str | None = None) -> list[dict]:
+    """Commitments promised on or before ``end``. With ``start``, only those a report
+    of [start, end] counts: still open, or closed within it (one closed before or after
+    counts nowhere), so the report does not read every commitment ever closed."""
+    where = "c.date <= ?"
+    params: tuple = (end,)
+    if start is not None:
+        where += " AND (c.status = 'open' OR substr(c.closed_at, 1, 10) BETWEEN ? AND ?)"
+        params += (start, end)
     return [
         dict(r)
         for r in conn.execute(
             "SELECT c.*, p.name AS partner FROM commitments c JOIN partners p"
-            " ON p.id = c.partner_id WHERE c.date <= ? ORDER BY c.id",
-            (end,),
+            f" ON p.id = c.partner_id WHERE {where} ORDER BY c.id",
+            params,
         )
     ]
 
 
-def trust_checks_until(conn: sqlite3.Connection, end: str) -> list[dict]:
-    return [
-        dict(r)
-        for r in conn.execute(
-            "SELECT t.*, p.name AS partner FROM trust_checks t JOIN partners p"
-            " ON p.id = t.partner_id WHERE t.date <= ? ORDER BY t.date, t.id",
-            (end,),
-        )
-    ]
+def trust_checks_until(conn: sqlite3.Connection, end: str, last: int | None = None) -> list[dict]:
+    """Trust checks on or before ``end``, oldest first; with ``last``, only each
+    partner's ``last`` latest ones."""
+    latest = ""
+    if last is not None:
+        latest = (", row_number() OVER (PARTITION BY t.partner_id"
+                  " ORDER BY t.date DESC, t.id DESC) AS pj_latest")
+    sql = (f"SELECT t.*, p.name AS partner{latest} FROM trust_checks t JOIN partners p"
+           " ON p.id = t.partner_id WHERE t.date <= ?")
+    if last is not None:
+        sql = f"SELECT * FROM ({sql}) WHERE pj_latest <= {int(last)}"
+    found = [dict(r) for r in conn.execute(f"{sql} ORDER BY date, id", (end,))]
+    for r in found:
+        r.pop("pj_latest", None)
+    return found
 
 
 def stories_between(conn: sqlite3.Connection, start: str, end: str) -> list[dict]:
