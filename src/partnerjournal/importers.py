@@ -58,6 +58,7 @@ class JsonStream:
         self.pos = 0
         self.line_base = 1  # line number of buf[0]
         self.eof = False
+        self._mark, self._mark_line = 0, 1  # newlines are counted once, up to _mark
 
     def _more(self) -> bool:
         if self.eof:
@@ -71,14 +72,23 @@ class JsonStream:
         if not chunk:
             self.eof = True
             return False
-        self.line_base += self.buf.count("\n", 0, self.pos)
+        self.line_base = self._line(self.pos)
         self.buf = self.buf[self.pos :] + chunk
         self.pos = 0
+        self._mark, self._mark_line = 0, self.line_base
         return True
 
+    def _line(self, pos: int) -> int:
+        """The line number at ``pos`` in the buffer; places are asked for in order,
+        so each newline is counted once."""
+        if pos < self._mark:
+            return self.line_base + self.buf.count("\n", 0, pos)
+        self._mark_line += self.buf.count("\n", self._mark, pos)
+        self._mark = pos
+        return self._mark_line
+
     def where(self, pos: int | None = None) -> str:
-        line = self.line_base + self.buf.count("\n", 0, self.pos if pos is None else pos)
-        return f"{self.name} line {line}"
+        return f"{self.name} line {self._line(self.pos if pos is None else pos)}"
 
     def error(self, message: str, pos: int | None = None) -> ImportFormatError:
         return ImportFormatError(f"{self.where(pos)}: {message}")

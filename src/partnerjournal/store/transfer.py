@@ -375,6 +375,8 @@ def _shown(value: Any) -> str:
 
 
 def _has_control(text: str, newlines: bool) -> bool:
+    if text.isprintable():  # no control character at all (the usual case)
+        return False
     for ch in text:
         if newlines and ch in "\n\r\t":
             continue
@@ -389,105 +391,141 @@ def check_value(f: Field, value: Any) -> Any:
         if f.null or f.type == "raw":
             return None
         raise RecordError(f"field {f.name!r} is missing (null)")
-    t = f.type
-    if t in ("uid", "link"):
-        if not isinstance(value, str) or not _UID.fullmatch(value):
-            raise RecordError(
-                f"field {f.name!r}: {_shown(value)} is not an id (letters, digits, - _ . : ~)"
-            )
-        return value
-    if t == "timestamp":
-        if isinstance(value, str) and len(value) <= 40:
-            try:
-                if dt.datetime.fromisoformat(value).tzinfo is not None:
-                    return value
-            except ValueError:
-                pass
+    check = _CHECKS.get(f.type)
+    if check is None:
+        raise AssertionError(f"unknown field type {f.type}")  # a bug in KINDS
+    return check(f, value)
+
+
+def _check_uid(f: Field, value: Any) -> Any:
+    if not isinstance(value, str) or not _UID.fullmatch(value):
         raise RecordError(
-            f"field {f.name!r}: {_shown(value)} is not a time like 2026-11-23T09:15:00+01:00"
+            f"field {f.name!r}: {_shown(value)} is not an id (letters, digits, - _ . : ~)"
         )
-    if t == "when":  # a day (2026-11-23) or a moment with its offset
+    return value
+
+
+def _check_timestamp(f: Field, value: Any) -> Any:
+    if isinstance(value, str) and len(value) <= 40:
         try:
-            return check_value(replace(f, type="date"), value)
-        except RecordError:
-            try:
-                return check_value(replace(f, type="timestamp"), value)
-            except RecordError:
-                raise RecordError(
-                    f"field {f.name!r}: {_shown(value)} is not a date like 2026-11-23"
-                    " or a time like 2026-11-23T09:15:00+01:00"
-                ) from None
-    if t == "date":
-        if isinstance(value, str) and len(value) == 10:
-            try:
-                dt.date.fromisoformat(value)
+            if dt.datetime.fromisoformat(value).tzinfo is not None:
                 return value
-            except ValueError:
-                pass
-        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a date like 2026-11-23")
-    if t == "quarter":
-        if isinstance(value, str) and _QUARTER.fullmatch(value):
-            return value
-        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a quarter like 2026Q4")
-    if t == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a whole number")
-        if not f.lo <= value <= f.hi:
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not between {f.lo} and {f.hi}")
-        return value
-    if t == "real":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a number")
-        number = float(value)
-        if not math.isfinite(number):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is too large to be a number")
-        return number
-    if t == "bool":
-        if not isinstance(value, bool):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not true or false")
-        return value
-    if t == "choice":
-        if value not in f.choices:
+        except ValueError:
+            pass
+    raise RecordError(
+        f"field {f.name!r}: {_shown(value)} is not a time like 2026-11-23T09:15:00+01:00"
+    )
+
+
+def _check_when(f: Field, value: Any) -> Any:  # a day (2026-11-23) or a moment with its offset
+    try:
+        return _check_date(f, value)
+    except RecordError:
+        try:
+            return _check_timestamp(f, value)
+        except RecordError:
             raise RecordError(
-                f"field {f.name!r}: {_shown(value)} is not one of {', '.join(f.choices)}"
-            )
+                f"field {f.name!r}: {_shown(value)} is not a date like 2026-11-23"
+                " or a time like 2026-11-23T09:15:00+01:00"
+            ) from None
+
+
+def _check_date(f: Field, value: Any) -> Any:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            dt.date.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    raise RecordError(f"field {f.name!r}: {_shown(value)} is not a date like 2026-11-23")
+
+
+def _check_quarter(f: Field, value: Any) -> Any:
+    if isinstance(value, str) and _QUARTER.fullmatch(value):
         return value
-    if t in ("line", "tag"):
-        if not isinstance(value, str):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not text")
-        if _has_control(value, newlines=False):
-            raise RecordError(f"field {f.name!r} contains line breaks or control characters")
-        if t == "tag":
-            if not value or any(c.isspace() for c in value) or len(value) > 60:
-                raise RecordError(f"tag {_shown(value)} is empty, has spaces or is over 60 characters")
-        elif len(value) > f.hi:
-            raise RecordError(f"field {f.name!r} is longer than {f.hi} characters")
-        elif not f.blank and not value.strip():
-            raise RecordError(f"field {f.name!r} is empty")
-        return value
-    if t == "text":
-        if not isinstance(value, str):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not text")
-        if "\x00" in value:
-            raise RecordError(f"field {f.name!r} contains a NUL byte")
-        if len(value) > MAX_TEXT:
-            raise RecordError(f"field {f.name!r} is longer than {MAX_TEXT:,} characters")
-        if not f.blank and not value.strip():
-            raise RecordError(f"field {f.name!r} is empty")
-        return value
-    if t == "steps":
-        if not isinstance(value, list):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a list of steps")
-        return [check_value(STEP, s) for s in value]
-    if t == "raw":
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a plain value")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is too large to be a number")
-        if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is too large")
-        return value
-    raise AssertionError(f"unknown field type {t}")  # a bug in KINDS
+    raise RecordError(f"field {f.name!r}: {_shown(value)} is not a quarter like 2026Q4")
+
+
+def _check_int(f: Field, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a whole number")
+    if not f.lo <= value <= f.hi:
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not between {f.lo} and {f.hi}")
+    return value
+
+
+def _check_real(f: Field, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is too large to be a number")
+    return number
+
+
+def _check_bool(f: Field, value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not true or false")
+    return value
+
+
+def _check_choice(f: Field, value: Any) -> Any:
+    if value not in f.choices:
+        raise RecordError(
+            f"field {f.name!r}: {_shown(value)} is not one of {', '.join(f.choices)}"
+        )
+    return value
+
+
+def _check_line(f: Field, value: Any) -> Any:  # also tags
+    if not isinstance(value, str):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not text")
+    if _has_control(value, newlines=False):
+        raise RecordError(f"field {f.name!r} contains line breaks or control characters")
+    if f.type == "tag":
+        if not value or len(value) > 60 or value.split() != [value]:  # no white space
+            raise RecordError(f"tag {_shown(value)} is empty, has spaces or is over 60 characters")
+    elif len(value) > f.hi:
+        raise RecordError(f"field {f.name!r} is longer than {f.hi} characters")
+    elif not f.blank and not value.strip():
+        raise RecordError(f"field {f.name!r} is empty")
+    return value
+
+
+def _check_text(f: Field, value: Any) -> Any:
+    if not isinstance(value, str):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not text")
+    if "\x00" in value:
+        raise RecordError(f"field {f.name!r} contains a NUL byte")
+    if len(value) > MAX_TEXT:
+        raise RecordError(f"field {f.name!r} is longer than {MAX_TEXT:,} characters")
+    if not f.blank and not value.strip():
+        raise RecordError(f"field {f.name!r} is empty")
+    return value
+
+
+def _check_steps(f: Field, value: Any) -> Any:
+    if not isinstance(value, list):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a list of steps")
+    return [check_value(STEP, s) for s in value]
+
+
+def _check_raw(f: Field, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a plain value")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is too large to be a number")
+    if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is too large")
+    return value
+
+
+_CHECKS: dict[str, Callable[[Field, Any], Any]] = {
+    "uid": _check_uid, "link": _check_uid, "timestamp": _check_timestamp,
+    "when": _check_when, "date": _check_date, "quarter": _check_quarter, "int": _check_int,
+    "real": _check_real, "bool": _check_bool, "choice": _check_choice, "line": _check_line,
+    "tag": _check_line, "text": _check_text, "steps": _check_steps, "raw": _check_raw,
+}
 
 
 def check_record(kind: Kind, data: Any) -> dict:
@@ -502,21 +540,27 @@ def check_record(kind: Kind, data: Any) -> dict:
 def _check_record(kind: Kind, data: Any) -> dict:
     if not isinstance(data, dict):
         raise RecordError(f"a {kind.marker} record must be an object, not {_shown(data)}")
-    names = {f.name for f in kind.fields} | {c.name for c in kind.children}
-    unknown = [k for k in data if k not in names]
+    names = kind.__dict__.get("_record_names")
+    if names is None:  # computed once per kind (the dataclass is frozen)
+        names = kind.__dict__["_record_names"] = frozenset(
+            [f.name for f in kind.fields] + [c.name for c in kind.children])
+    unknown = [] if data.keys() <= names else [k for k in data if k not in names]
     if unknown:
         raise RecordError(
             f"a {kind.marker} has no field {unknown[0]!r} (fields: {', '.join(sorted(names))})"
         )
     rec: dict = {}
     for f in kind.fields:
-        if f.name not in data and f.default is not None:
+        name = f.name
+        if name in data:
+            value = data[name]
+        elif f.default is not None:
             value = list(f.default) if isinstance(f.default, tuple) else f.default
-        elif f.name not in data and not f.null and f.type != "raw":
-            raise RecordError(f"the {kind.marker} has no {f.name!r}")
+        elif not f.null and f.type != "raw":
+            raise RecordError(f"the {kind.marker} has no {name!r}")
         else:
-            value = data.get(f.name)
-        rec[f.name] = check_value(f, value)
+            value = None
+        rec[name] = check_value(f, value)
     for child in kind.children:
         items = data.get(child.name, [])
         if not isinstance(items, list):
@@ -808,7 +852,11 @@ def resume_search_index(conn: sqlite3.Connection, triggers: list[str] | None) ->
         return
     for sql in triggers:
         conn.execute(sql)
+    # Merging segments while the index is rebuilt costs a quarter of the rebuild; the
+    # default merging (automerge 4) is back before the transaction ends.
+    conn.execute("INSERT INTO reflections_fts (reflections_fts, rank) VALUES ('automerge', 0)")
     conn.execute("INSERT INTO reflections_fts (reflections_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO reflections_fts (reflections_fts, rank) VALUES ('automerge', 4)")
 
 
 class Merge:
@@ -832,6 +880,7 @@ class Merge:
         self._retrying = False
         self._alias: dict[tuple[str, str], int] = {}  # (kind, uid in the file) → local id
         self._renamed: dict[str, dict[str, str]] = {}  # kind → {id in the file: id here}
+        self._row_plans: dict[tuple[str, bool], tuple[list[str], list[tuple[str, str]]]] = {}
 
     # records in
 
@@ -1037,21 +1086,34 @@ class Merge:
             taken.add(item.rec[kind.rename])
 
     def _row(self, kind: Kind, item: _Item, *, update: bool) -> tuple[list[str], list]:
-        cols, values = [], []
-        for f in kind.fields:
-            if update and (f.name == kind.key or f.name == kind.rename):
-                continue  # the journal keeps its own uid and short id
-            value = item.links[f.name] if f.link else item.rec[f.name]
-            if f.type == "steps":
-                value = json.dumps(value)
-            elif f.type == "bool":
-                value = int(value)
-            cols.append(f.col)
-            values.append(value)
-        for column, source in kind.derived:
-            cols.append(column)
-            values.append(name_key(item.rec[source]))
+        cols, plan = self._row_plan(kind, update)
+        rec, links = item.rec, item.links
+        values = [
+            (links[name] if how == "link" else json.dumps(rec[name]) if how == "steps"
+             else int(rec[name]) if how == "bool" else name_key(rec[name]) if how == "key"
+             else rec[name])
+            for name, how in plan
+        ]
         return cols, values
+
+    def _row_plan(self, kind: Kind, update: bool) -> tuple[list[str], list[tuple[str, str]]]:
+        """The columns a record is written to and, for each, the field it comes from and
+        how (as is, a link's local id, steps as JSON, a bool as 0/1, a name's key)."""
+        key = (kind.name, update)
+        plan = self._row_plans.get(key)
+        if plan is None:
+            cols, how = [], []
+            for f in kind.fields:
+                if update and (f.name == kind.key or f.name == kind.rename):
+                    continue  # the journal keeps its own uid and short id
+                cols.append(f.col)
+                how.append((f.name, "link" if f.link else f.type if f.type in ("steps", "bool")
+                            else ""))
+            for column, source in kind.derived:
+                cols.append(column)
+                how.append((source, "key"))
+            plan = self._row_plans[key] = (cols, how)
+        return plan
 
     def _write(self, kind: Kind, inserts: list[_Item], updates: list[tuple[_Item, int]]) -> None:
         self.conn.execute("SAVEPOINT pj_import_batch")
