@@ -535,6 +535,11 @@ def jrnl_entry(entry: Any, where: str, repeat: int = 0) -> dict:
     }
 
 
+def _same_json(a: Any, b: Any) -> bool:
+    return (json.dumps(a, sort_keys=True, ensure_ascii=False)
+            == json.dumps(b, sort_keys=True, ensure_ascii=False))
+
+
 def read_jrnl(stream: TextIO, name: str, kinds: Any = None) -> Iterator[Incoming]:
     """jrnl's ``--format json`` export: each entry becomes a reflection."""
     js = JsonStream(stream, name)
@@ -549,9 +554,10 @@ def read_jrnl(stream: TextIO, name: str, kinds: Any = None) -> Iterator[Incoming
             yield Incoming(HEADER, {"format": "jrnl"}, header_where)
             for where in js.items():
                 entry = js.value()
-                same = json.dumps(entry, sort_keys=True, ensure_ascii=False)
-                repeat = repeat + 1 if same == previous else 0  # identical twins stay two
-                previous = same
+                # identical twins stay two; equal dicts are checked as JSON too (1 == True)
+                same = previous is not None and entry == previous and _same_json(entry, previous)
+                repeat = repeat + 1 if same else 0
+                previous = entry
                 yield Incoming("reflections", jrnl_entry(entry, where, repeat), where)
         elif key == "format":
             raise js.error("this is a partnerjournal export, not a jrnl one: use --format json")
