@@ -778,7 +778,7 @@ def targets_11(result: dict) -> list[tuple[str, str, str]]:
                     "met" if speedup >= factor else f"missed: {speedup:.1f} ×"))
     for op in OPERATIONS:
         small, large = _get(result, 1_000, op.key), _get(result, big, op.key)
-        name = f"peak memory of {pjcmd[op.key]} at 100,000 ≤ {MEMORY_TARGET_11} × at 1,000"
+        name = f"peak memory of {label[op.key]} at 100,000 ≤ {MEMORY_TARGET_11} × at 1,000"
         why = missing(small) or missing(large)
         if why:
             out.append((name, "–", why))
@@ -803,9 +803,10 @@ def render(result: dict) -> str:
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} memory, {m['os']}; "
         f"Python {m['python']}, SQLite {m['sqlite']}, typer {m['typer']}; "
         f"pj {result['pj_version']} (`{result['pj']}`), jrnl {result['jrnl_version']}. "
-        "Load average (1 min) at start and end: "
-        f"{', '.join(str(x) for x in result['load'])} "
-        "(above the core count: other work shared the machine).",
+        "Load average (1 min) at the start and end of each run: "
+        f"{', '.join(str(x) for x in result['load'])}"
+        + (" (above the core count at times: other work shared the machine)."
+           if max(result["load"]) > m["nproc"] else " (other work shared the machine)."),
         "",
         "Each figure is the median wall time of whole processes after one warm-up run "
         f"({result['runs']} runs, {result['fast_runs']} when the warm-up took under a "

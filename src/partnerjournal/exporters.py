@@ -23,7 +23,7 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Callable, ContextManager, Iterable, TextIO
+from typing import Any, Callable, ContextManager, TextIO
 
 FORMAT = "partnerjournal"
 VERSION = 1
@@ -46,8 +46,8 @@ MEMO = 4096  # encoded values remembered per field; past that they are encoded e
 
 
 class _Memo(dict):
-    """``compute`` remembered for up to MEMO distinct (hashable) values; call it through
-    ``memo.get`` (below), a dict lookup in C when the value was seen before."""
+    """``compute`` remembered for up to MEMO distinct (hashable) values. Called through
+    its ``__getitem__`` (see :func:`_memo`): a dict lookup in C for a value seen before."""
 
     def __init__(self, compute: Callable[[Any], Any]):
         super().__init__()
