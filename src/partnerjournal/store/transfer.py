@@ -537,21 +537,31 @@ def check_record(kind: Kind, data: Any) -> dict:
         raise RecordError(f"{kind.marker} {text}" if text.startswith("field") else text) from None
 
 
+def _check_plan(kind: Kind) -> tuple[frozenset, list, list]:
+    """What checking a record of ``kind`` needs, worked out once per kind (the dataclass
+    is frozen, so it is kept in the instance dict): the names a record may have, and
+    for each field and child its check function."""
+    plan = kind.__dict__.get("_check_plan")
+    if plan is None:
+        names = frozenset([f.name for f in kind.fields] + [c.name for c in kind.children])
+        fields = [(f.name, f, _CHECKS[f.type]) for f in kind.fields]
+        children = [(c, c.fields[0], _CHECKS[c.fields[0].type] if c.scalar else None)
+                    for c in kind.children]
+        plan = kind.__dict__["_check_plan"] = (names, fields, children)
+    return plan
+
+
 def _check_record(kind: Kind, data: Any) -> dict:
     if not isinstance(data, dict):
         raise RecordError(f"a {kind.marker} record must be an object, not {_shown(data)}")
-    names = kind.__dict__.get("_record_names")
-    if names is None:  # computed once per kind (the dataclass is frozen)
-        names = kind.__dict__["_record_names"] = frozenset(
-            [f.name for f in kind.fields] + [c.name for c in kind.children])
+    names, fields, children = _check_plan(kind)
     unknown = [] if data.keys() <= names else [k for k in data if k not in names]
     if unknown:
         raise RecordError(
             f"a {kind.marker} has no field {unknown[0]!r} (fields: {', '.join(sorted(names))})"
         )
     rec: dict = {}
-    for f in kind.fields:
-        name = f.name
+    for name, f, check in fields:
         if name in data:
             value = data[name]
         elif f.default is not None:
@@ -560,13 +570,14 @@ def _check_record(kind: Kind, data: Any) -> dict:
             raise RecordError(f"the {kind.marker} has no {name!r}")
         else:
             value = None
-        rec[name] = check_value(f, value)
-    for child in kind.children:
+        rec[name] = check_value(f, value) if value is None else check(f, value)
+    for child, first, check in children:
         items = data.get(child.name, [])
         if not isinstance(items, list):
             raise RecordError(f"{child.name!r} of a {kind.marker} must be a list")
-        if child.scalar:
-            rec[child.name] = [check_value(child.fields[0], v) for v in items]
+        if check is not None:
+            rec[child.name] = [check_value(first, v) if v is None else check(first, v)
+                               for v in items]
         else:
             rec[child.name] = [_check_child(kind, child, item) for item in items]
     if kind.rule and (problem := kind.rule(rec)):
@@ -832,7 +843,8 @@ def _chunks(values: list, size: int = BATCH) -> Iterator[list]:
 def pause_search_index(conn: sqlite3.Connection) -> list[str] | None:
     """Into a journal without reflections, an import fills the full-text index once at
     the end instead of row by row (about 4x faster on large imports). Drops the index
-    triggers and returns their SQL for :func:`resume_search_index`; call both inside
+    triggers (and the reflections' secondary indexes) and returns their SQL for
+    :func:`resume_search_index`; call both inside
     the import's transaction, so a failure brings the triggers back with everything
     else. Returns None (nothing paused) when the journal already holds reflections:
     rebuilding their index would cost more than it saves."""
@@ -844,7 +856,16 @@ def pause_search_index(conn: sqlite3.Connection) -> list[str] | None:
     ).fetchall()
     for name, _ in triggers:
         conn.execute(f"DROP TRIGGER [{name}]")
-    return [sql for _, sql in triggers]
+    # The reflections' own secondary indexes (by day, by step, partner and tag) are
+    # likewise built once, sorted, at the end: the import never looks rows up by them.
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND tbl_name IN ('reflections', 'reflection_steps', 'reflection_partners',"
+        " 'reflection_tags')"
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX [{name}]")
+    return [sql for _, sql in indexes] + [sql for _, sql in triggers]
 
 
 def resume_search_index(conn: sqlite3.Connection, triggers: list[str] | None) -> None:
