@@ -491,13 +491,15 @@ class _MarkdownPlan:
         if plain:  # ids, days and times: as they are, unless one needs encoding
             body.append(f"j = {' + '.join(plain)}")
             body.append("if not j.isascii() or UNSAFE(j) is not None: return None")
-        body.append(f"facts = {' + '.join(facts) or repr('')}")
+        body.append(f"facts = {' + '.join(facts) or repr(b'')}")
+        body.append("marker = ''.join((" + ", ".join(marker) + ",))")
         parts = [
-            repr("### "),
+            repr(b"### "),
             "PLAIN(HEADING(KIND, {" + ", ".join(
-                f"{k!r}: row[{where[k]}]" for k in _HEADING_KEYS if k in where) + "}, NAMES))",
-            repr("\n" + _MARKER_START + kind.marker), *marker, repr(" -->\n\n"),
-            "(facts + '\\n' if facts else '')",
+                f"{k!r}: row[{where[k]}]" for k in _HEADING_KEYS if k in where)
+            + "}, NAMES)).encode()",
+            repr(("\n" + _MARKER_START + kind.marker).encode()), "marker.encode()",
+            repr(b" -->\n\n"), "(facts + b'\\n' if facts else b'')",
         ]
         for f in kind.fields:
             if not f.in_block or f.name in whole:
@@ -509,11 +511,12 @@ class _MarkdownPlan:
                 f"if b{i} is not None and (b{i}.__class__ is not str or not b{i}"
                 f" or START in b{i}): return None",
             ]
-            opening = repr(label + _MARKER_START + f.name + " -->\n")
-            closing = repr("\n" + _MARKER_START + "end -->\n\n")
-            parts += [f"('' if b{i} is None else {opening})", f"('' if b{i} is None else b{i})",
-                      f"('' if b{i} is None else {closing})"]
-        body.append("return ''.join((" + ", ".join(parts) + "))")
+            opening = repr((label + _MARKER_START + f.name + " -->\n").encode())
+            closing = repr(("\n" + _MARKER_START + "end -->\n\n").encode())
+            parts += [f"(b'' if b{i} is None else {opening})",
+                      f"(b'' if b{i} is None else b{i}.encode())",
+                      f"(b'' if b{i} is None else {closing})"]
+        body.append("return b''.join((" + ", ".join(parts) + "))")
         source = "def fast(row):\n" + "".join(f"    {line}\n" for line in body)
         exec(compile(source, f"<markdown plan for {kind.name}>", "exec"), env)
         return env["fast"]
@@ -530,56 +533,77 @@ class _MarkdownPlan:
 
         def compute(raw) -> str:
             value = json.loads(raw) if child else out_value(f, raw)
-            return "".join(line + "\n" for line in _facts(kind, {key: value}, names))
+            return "".join(line + "\n" for line in _facts(kind, {key: value}, names)).encode()
 
         return compute
 
-    def text(self, row: tuple) -> str:
+    def data(self, row: tuple) -> bytes:
+        """The record as ``render_record`` writes it, in UTF-8."""
         if self.fast is not None:
             try:
-                text = self.fast(row)
+                data = self.fast(row)
             except (TypeError, ValueError, AttributeError):  # an unexpected type
-                text = None
-            if text is not None:
-                return text
+                data = None
+            if data is not None:
+                return data
         rec = self.make(row)
         text = render_record(self.kind, rec, self.names)
         self.names.remember(self.kind, rec)
-        return text
+        return text.encode()
+
+
+def _utf8_bytes(out: TextIO) -> Callable[[bytes], Any]:
+    """How to write UTF-8 bytes to the text stream ``out``: straight to its byte buffer
+    when it has one, writes UTF-8 and translates no line ends (encoding a large text
+    costs more than writing it), else decoded, through the text stream."""
+    import codecs
+    import os
+
+    buffer = getattr(out, "buffer", None)
+    try:
+        utf8 = codecs.lookup(out.encoding).name == "utf-8"
+    except (AttributeError, LookupError, TypeError):
+        utf8 = False
+    if buffer is None or not utf8 or os.linesep != "\n":
+        return lambda data: out.write(data.decode())
+    out.flush()  # what was written as text comes first
+    return buffer.write
 
 
 class _MarkdownOut:
     """One markdown file being written: its section headings and a write buffer."""
 
     def __init__(self, out: TextIO, names: _Names, plans: dict[str, _MarkdownPlan]):
-        self.out, self.names, self.plans = out, names, plans
+        self.write = _utf8_bytes(out)
+        self.names, self.plans = names, plans
         self.section: str | None = None
-        self.buf: list[str] = []
+        self.buf: list[bytes] = []
         self.size = 0
 
     def start(self, meta: ExportMeta, title: str, part: str | None = None,
               front: dict[str, str] | None = None) -> None:
+        text = ""
         if front:
-            self.buf.append("---\n" + "".join(f"{k}: {v}\n" for k, v in front.items()) + "---\n")
-        self.buf.append(header_line(meta, part) + "\n")
-        self.buf.append(f"# {title}\n\n")
+            text += "---\n" + "".join(f"{k}: {v}\n" for k, v in front.items()) + "---\n"
+        text += header_line(meta, part) + "\n" + f"# {title}\n\n"
+        self.buf.append(text.encode())
 
     def add(self, kind, rows: list[tuple]) -> None:
         if kind.name != self.section:
             self.section = kind.name
-            self.buf.append(f"## {kind.label}\n\n")
+            self.buf.append(f"## {kind.label}\n\n".encode())
         plan = self.plans.get(kind.name)
         if plan is None:
             plan = self.plans[kind.name] = _MarkdownPlan(kind, self.names)
         buf = self.buf
-        for text in map(plan.text, rows):
-            buf.append(text)
-            self.size += len(text)
+        for data in map(plan.data, rows):
+            buf.append(data)
+            self.size += len(data)
             if self.size >= CHUNK:
                 self.flush()
 
     def flush(self) -> None:
-        self.out.write("".join(self.buf))
+        self.write(b"".join(self.buf))
         self.buf.clear()
         self.size = 0
 
