@@ -10,7 +10,7 @@ import datetime as dt
 import zlib
 from collections import defaultdict
 
-from pydantic import Field
+from pydantic import BaseModel, Field  # noqa: F401 - sections may still derive from BaseModel
 
 from .catalog import Catalog
 from .models import BOXES

@@ -1,5 +1,8 @@
-"""Totals, last day and weeks in a row per step, read by probes on the indexes
-(``store.reports.step_practice``), agree with counting every step link in Python."""
+"""The quarterly commands' shortcuts give what the plain way gives: totals, last day
+and weeks in a row per step, read by probes on the indexes
+(``store.reports.step_practice``), agree with counting every step link in Python; and
+report models put together without validation (``model_construct``) are exactly what
+validating the same data gives."""
 
 from __future__ import annotations
 
@@ -72,5 +75,33 @@ def test_sparse_journals_with_gaps(tmp_path, seed):
         for offset in range(-10, 420, 3):
             day = start + dt.timedelta(days=offset)
             assert sr.step_practice(conn, day) == counted(conn, day), day
+    finally:
+        conn.close()
+
+
+def test_reports_built_without_validation_are_the_validated_ones(tmp_path):
+    """Every field of the progress and quarterly reports of a generated year, for four
+    quarters, has the type validation would give it: validating the dumped model again
+    changes nothing, in Python or in JSON."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import generate
+
+    from partnerjournal.progress import ProgressReport
+    from partnerjournal.report import QuarterlyReport
+    from partnerjournal.services import quarters as jq
+    from partnerjournal.services import reports
+
+    generate.generate(1000, tmp_path)
+    conn = store.connect(tmp_path / "journal.sqlite", create=False)
+    try:
+        quarter = jq.resolve(conn, None, generate.END)
+        for _ in range(4):
+            for build, model in ((reports.quarterly_report, QuarterlyReport),
+                                 (reports.progress, ProgressReport)):
+                built = build(conn, quarter, generate.END)
+                validated = model.model_validate(built.model_dump())
+                assert validated == built
+                assert validated.model_dump_json() == built.model_dump_json()
+            quarter = quarter.previous()
     finally:
         conn.close()
