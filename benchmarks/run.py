@@ -45,7 +45,10 @@ class Op:
 
     ``kind``: ``read`` runs on the generated journal as is; ``add`` on a fresh copy of
     it each run (so runs do not grow the journal); ``import`` into a new, empty journal
-    each run. Placeholders: {tag} {word} {q_from} {q_until} {entry} {import_file}.
+    each run; ``reimport`` into a copy of the journal made once (importing its own
+    export changes nothing); ``split`` writes into a folder emptied before each run.
+    Placeholders: {tag} {word} {q_from} {q_until} {entry} {import_file} {own_export}
+    {jrnl_export} {split_dir}.
     """
 
     key: str
@@ -58,7 +61,8 @@ class Op:
     def shown(self) -> str:
         """``pj log --tag TAG``: the pj command with its placeholders named."""
         names = {"{entry}": '"TEXT"', "{tag}": "TAG", "{word}": "WORD", "{q_from}": "FROM",
-                 "{q_until}": "UNTIL", "{import_file}": "FILE"}
+                 "{q_until}": "UNTIL", "{import_file}": "FILE", "{own_export}": "FILE",
+                 "{jrnl_export}": "FILE", "{split_dir}": "DIR"}
         return "pj " + " ".join(names.get(a, a) for a in self.pj)
 
     @property
@@ -88,6 +92,16 @@ OPERATIONS: list[Op] = [
     Op("import", "import a 10,000-entry export", ("import", "{import_file}", "--format", "json"),
        kind="import", output=False),
     Op("help", "--help", ("--help",)),
+    Op("export_split", "export --split day", ("export", "--split", "day", "--output", "{split_dir}"),
+       kind="split"),
+    Op("report_md", "report --format markdown", ("report", "--format", "markdown")),
+    Op("report_html", "report --format html", ("report", "--format", "html")),
+    Op("import_all", "import the journal's export into an empty journal",
+       ("import", "{own_export}", "--format", "json"), kind="import", output=False),
+    Op("import_again", "import the journal's export again (nothing changes)",
+       ("import", "{own_export}", "--format", "json"), kind="reimport", output=False),
+    Op("import_jrnl", "import jrnl's JSON export into an empty journal",
+       ("import", "{jrnl_export}", "--format", "jrnl"), kind="import", output=False),
 ]
 
 # (operation keys, limit as a multiple of the floor) at 100,000 reflections.
@@ -98,6 +112,16 @@ FLOOR_TARGETS = [
 SECONDS_TARGETS = [("export_md", 100_000, 2.0), ("import", None, 2.0)]
 MEMORY_TARGET = (("export_md", "export_json", "report", "report_json"), 1.3)
 JRNL_TARGETS = [(1_000, 1.0), (10_000, 10.0), (100_000, 10.0)]
+
+# Issue 11, at 100,000 reflections: seconds, multiples of the floor, the same quarter's
+# report at 10,000 and 100,000, faster than jrnl, and memory flat for every operation.
+SECONDS_TARGETS_11 = [("export_md", 1.0), ("export_split", 2.5), ("export_json", 0.7),
+                      ("import_all", 5.0), ("import_again", 4.0), ("import_jrnl", 6.0)]
+FLOOR_TARGETS_11 = [(("progress", "report", "report_json", "report_md"), 2.5),
+                    (("report_html",), 3.0)]
+AGE_TARGET_11 = (("progress", "report", "report_json", "report_md", "report_html"), 1.2)
+JRNL_TARGETS_11 = [("export_md", 10_000, 10.0), ("export_md", 100_000, 10.0)]
+MEMORY_TARGET_11 = 1.3  # every operation: 100,000 within this multiple of 1,000
 
 
 # --- running one process --------------------------------------------------------------
@@ -405,6 +429,26 @@ def make_export(pj: Path, size: int, work: Path, env: dict, scratch: Path) -> tu
     return target, ""
 
 
+def make_jrnl_export(jrnl: Path | None, size: int, work: Path, env: dict) -> tuple[Path | None, str]:
+    """jrnl's own JSON export of the ``size``-entry jrnl journal, for pj import --format
+    jrnl (made once: jrnl takes minutes at 100,000 entries)."""
+    if jrnl is None:
+        return None, "jrnl not installed"
+    folder = work / "data" / str(size)
+    target = folder / "jrnl-export.json"
+    if target.exists() and target.stat().st_mtime > (folder / "journal.txt").stat().st_mtime:
+        return target, ""
+    log(f"{size:,}: jrnl --export json (once; kept in {target.name}) ...")
+    with open(target, "wb") as out:
+        proc = subprocess.run(
+            [str(jrnl), "--config-file", str(folder / "jrnl.yaml"), "--export", "json"],
+            stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.PIPE, env=env)
+    if proc.returncode != 0:
+        target.unlink(missing_ok=True)
+        return None, f"jrnl --export json failed (exit {proc.returncode})"
+    return target, ""
+
+
 # --- one size -------------------------------------------------------------------------
 
 def log(message: str) -> None:
@@ -427,10 +471,21 @@ def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: 
         if import_size != size:
             ensure_data(import_size, args.work, schema)
         import_file, import_problem = make_export(pj, import_size, args.work, env, scratch)
+    own_export, own_problem = import_file, import_problem
+    if import_size != size and available.get("export") and available.get("import"):
+        own_export, own_problem = make_export(pj, size, args.work, env, scratch)
+    wanted = lambda key: not args.ops or key in args.ops  # noqa: E731
+    jrnl_export, jrnl_problem = None, "not run"
+    if wanted("import_jrnl"):
+        jrnl_export, jrnl_problem = make_jrnl_export(getattr(args, "jrnl_files", jrnl), size,
+                                                     args.work, env)
+    reimport_db, split_dir = scratch / "reimport.sqlite", scratch / "split"
 
     values = {
         "tag": meta["tag"], "word": meta["search_word"], "q_from": meta["quarter"][0],
         "q_until": meta["quarter"][1], "entry": ENTRY, "import_file": str(import_file),
+        "own_export": str(own_export), "jrnl_export": str(jrnl_export),
+        "split_dir": str(split_dir),
     }
 
     def fresh(*paths: Path):
@@ -464,6 +519,12 @@ def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: 
         if op.key == "import":
             row["label"] = f"import a {import_size:,}-entry export"
             row["pj_argv"][2:3] = [f"export-{import_size}.json"]
+        elif op.key in ("import_all", "import_again"):
+            row["pj_argv"][2:3] = [f"export-{size}.json"]
+        elif op.key == "import_jrnl":
+            row["pj_argv"][2:3] = [f"jrnl-export-{size}.json"]
+        elif op.key == "export_split":
+            row["pj_argv"][-1] = "DIR"
         specs: dict[str, Spec] = {}
         pj_m = jr_m = None
         pj_env = env | {"PARTNERJOURNAL_DB": str(db)}
@@ -474,10 +535,22 @@ def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: 
         elif op.kind == "import":
             pj_env["PARTNERJOURNAL_DB"] = str(import_db)
             prepare = fresh(import_db)
+        elif op.kind == "reimport":
+            pj_env["PARTNERJOURNAL_DB"] = str(reimport_db)
+            copy(db, reimport_db)()  # once: importing its own export changes nothing
+        elif op.kind == "split":
+            def prepare() -> None:
+                shutil.rmtree(split_dir, ignore_errors=True)
+        source = {"import": import_file, "import_all": own_export, "import_again": own_export,
+                  "import_jrnl": jrnl_export}
+        problem = {"import": import_problem, "import_all": own_problem,
+                   "import_again": own_problem, "import_jrnl": jrnl_problem}
         if op.command and not available.get(op.command):
             pj_m = Measure(NOT_AVAILABLE)
-        elif op.kind == "import" and import_file is None:
-            pj_m = Measure("failed", note=import_problem)
+        elif op.key == "import_jrnl" and jrnl_export is None:
+            pj_m = Measure("skipped", note=jrnl_problem)
+        elif op.key in source and source[op.key] is None:
+            pj_m = Measure("failed", note=problem[op.key])
         else:
             specs["pj"] = Spec([str(pj), *(a.format(**values) for a in op.pj)], pj_env,
                                args.runs, args.fast_runs, prepare, expect_output=op.output)
@@ -513,7 +586,8 @@ def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: 
         if op.jrnl is not None:
             row["jrnl"] = jr_m.__dict__
         rows.append(row)
-    fresh(copy_db, import_db)()
+    fresh(copy_db, import_db, reimport_db)()
+    shutil.rmtree(split_dir, ignore_errors=True)
     copy_txt.unlink(missing_ok=True)
     return {"size": size, "meta": meta, "floor": floor.__dict__, "rows": rows}
 
@@ -649,6 +723,76 @@ def targets(result: dict) -> list[tuple[str, str, str]]:
     return out
 
 
+def targets_11(result: dict) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) for the targets of issue 11 (exports, imports and the
+    quarterly commands), at 100,000 reflections unless said."""
+    out = []
+    label = {op.key: op.label for op in OPERATIONS}
+    pjcmd = {op.key: op.shown() for op in OPERATIONS}
+    big = 100_000
+
+    def missing(m: dict | None) -> str | None:
+        if m is None:
+            return "not measured (size or operation not run)"
+        if m["status"] != "ok":
+            return f"not measured ({m['status']}{': ' + m['note'] if m['note'] else ''})"
+        return None
+
+    def verdict(value: float, limit: float) -> str:
+        return "met" if value <= limit else f"missed by {value / limit - 1:.0%}"
+
+    for key, limit in SECONDS_TARGETS_11:
+        m = _get(result, big, key)
+        name = f"{label[key]} ≤ {limit:g} s at 100,000"
+        why = missing(m)
+        out.append((name, "–", why) if why else
+                   (name, f"{m['median_s']:.3f} s", verdict(m["median_s"], limit)))
+    for keys, limit in FLOOR_TARGETS_11:
+        for key in keys:
+            m = _get(result, big, key)
+            name = f"{pjcmd[key]} ≤ {limit} × floor at 100,000"
+            why = missing(m)
+            if why:
+                out.append((name, "–", why))
+                continue
+            floor = m.get("floor_s") or _floor(result, big)
+            ratio = m["median_s"] / floor
+            out.append((name, f"{m['median_s']:.3f} s = {ratio:.2f} × {floor:.3f} s",
+                        verdict(ratio, limit)))
+    keys, limit = AGE_TARGET_11
+    for key in keys:
+        small, large = _get(result, 10_000, key), _get(result, big, key)
+        name = f"{pjcmd[key]}: the same quarter at 100,000 within {limit} × of 10,000"
+        why = missing(small) or missing(large)
+        if why:
+            out.append((name, "–", why))
+            continue
+        ratio = large["median_s"] / small["median_s"]
+        out.append((name, f"{large['median_s']:.3f} s vs {small['median_s']:.3f} s = {ratio:.2f} ×",
+                    verdict(ratio, limit)))
+    for key, size, factor in JRNL_TARGETS_11:
+        name = f"{label[key]}: pj ≥ {factor:g} × faster than jrnl at {size:,}"
+        m, j = _get(result, size, key), _get(result, size, key, "jrnl")
+        why = missing(m) or missing(j)
+        if why:
+            out.append((name, "–", why))
+            continue
+        speedup = j["median_s"] / m["median_s"]
+        out.append((name, f"{speedup:.1f} × ({j['median_s']:.3f} s vs {m['median_s']:.3f} s)",
+                    "met" if speedup >= factor else f"missed: {speedup:.1f} ×"))
+    for op in OPERATIONS:
+        small, large = _get(result, 1_000, op.key), _get(result, big, op.key)
+        name = f"peak memory of {label[op.key]} at 100,000 ≤ {MEMORY_TARGET_11} × at 1,000"
+        why = missing(small) or missing(large)
+        if why:
+            out.append((name, "–", why))
+            continue
+        ratio = large["peak_mb"] / small["peak_mb"]
+        out.append((name, f"{large['peak_mb']:.0f} MB vs {small['peak_mb']:.0f} MB = {ratio:.2f} ×",
+                    verdict(ratio, MEMORY_TARGET_11)))
+    return out
+
+
 def args_cap(m: dict) -> float:
     return float(m["note"].split()[0])
 
@@ -663,9 +807,10 @@ def render(result: dict) -> str:
         f"Machine: {m['nproc']} cores ({m['cpu']}), {m['memory']} memory, {m['os']}; "
         f"Python {m['python']}, SQLite {m['sqlite']}, typer {m['typer']}; "
         f"pj {result['pj_version']} (`{result['pj']}`), jrnl {result['jrnl_version']}. "
-        "Load average (1 min) at start and end: "
-        f"{', '.join(str(x) for x in result['load'])} "
-        "(above the core count: other work shared the machine).",
+        "Load average (1 min) at the start and end of each run: "
+        f"{', '.join(str(x) for x in result['load'])}"
+        + (" (above the core count at times: other work shared the machine)."
+           if max(result["load"]) > m["nproc"] else " (other work shared the machine)."),
         "",
         "Each figure is the median wall time of whole processes after one warm-up run "
         f"({result['runs']} runs, {result['fast_runs']} when the warm-up took under a "
@@ -730,6 +875,9 @@ def render(result: dict) -> str:
     lines += ["", "(The tag, word and quarter are those of the table's journal.)", ""]
     lines += ["## Targets (issue 6)", "", "| Target | Measured | Verdict |", "|---|---|---|"]
     for name, measured, verdict in targets(result):
+        lines.append(f"| {name} | {measured} | {verdict} |")
+    lines += ["", "## Targets (issue 11)", "", "| Target | Measured | Verdict |", "|---|---|---|"]
+    for name, measured, verdict in targets_11(result):
         lines.append(f"| {name} | {measured} | {verdict} |")
     lines.append("")
     findings = HERE / "findings.md"
@@ -834,6 +982,7 @@ def main(argv: list[str] | None = None) -> int:
         if missing:
             notes.append("Not in this build (their `--help` fails): "
                          + ", ".join(f"`pj {c}`" for c in missing) + ".")
+        args.jrnl_files = jrnl or ensure_jrnl(venv, install=False)  # for jrnl's export file
         tables = [bench_size(size, args, pj, jrnl, env, schema, available, scratch)
                   for size in args.sizes]
     finally:

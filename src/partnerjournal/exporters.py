@@ -1,27 +1,35 @@
 """Writing the journal out as JSON or readable markdown, record by record.
 
 Writers are plain functions looked up by format name in :data:`EXPORTERS`. Each takes
-the records as an iterator of ``(kind, record)`` pairs, in the order
-``store.transfer.iter_records`` yields them, a text stream and an :class:`ExportMeta`.
+the records as an iterator of ``(kind, rows)`` batches, in the order
+``store.transfer.iter_rows`` yields them, a text stream and an :class:`ExportMeta`.
 Nothing is kept in memory but the few names readable markdown shows for partners,
 objectives, evaluations and prompts. ``docs/formats.md`` describes both formats.
+
+Speed: a large journal is mostly reflections of one shape, so each kind's output is
+planned once (:class:`_JsonPlan`, :class:`_MarkdownPlan`) and a record costs a few
+lookups: values that repeat (steps, partners, tags, prompts) are encoded once and
+remembered. ``render_record`` stays the reference for every record; the plans give
+the same bytes (tests/test_export_golden.py holds both to that) and hand anything
+unusual back to it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import operator
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any, Callable, ContextManager, Iterable, TextIO
+from typing import Any, Callable, ContextManager, TextIO
 
 FORMAT = "partnerjournal"
 VERSION = 1
 MARKDOWN_HEADER = "<!-- partnerjournal export v"
 MAIN_FILE = "partnerjournal.md"  # the records that are not reflections, in --split folders
-BATCH = 256  # records per write
+CHUNK = 1 << 16  # characters per write (memory stays flat however large the journal)
 
 
 @dataclass
@@ -33,13 +41,82 @@ class ExportMeta:
     date_until: str | None = None
 
 
-Records = Iterable[tuple[Any, dict]]
+Rows = Any  # store.transfer.Snapshot: .rows() and .json_rows(), batches of rows per kind
+MEMO = 4096  # encoded values remembered per field; past that they are encoded each time
+
+
+class _Memo(dict):
+    """``compute`` remembered for up to MEMO distinct (hashable) values. Called through
+    its ``__getitem__`` (see :func:`_memo`): a dict lookup in C for a value seen before."""
+
+    def __init__(self, compute: Callable[[Any], Any]):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, value):
+        result = self.compute(value)
+        if len(self) < MEMO:
+            self[value] = result
+        return result
+
+
+def _memo(compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return _Memo(compute).__getitem__
 
 
 # --- JSON -----------------------------------------------------------------------------
 
 
-def write_json(records: Records, out: TextIO, meta: ExportMeta) -> None:
+_ENCODE_STR = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
+
+
+def _json_scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    cls = value.__class__
+    if cls is str:
+        return _ENCODE_STR(value)
+    if cls is int:
+        return int.__repr__(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _json_encoder(item) -> Callable[[Any], str]:
+    """What json.dumps writes for the raw (SQL) value of a field or child list."""
+    if hasattr(item, "table"):  # a child list, as SQLite's json_group_array wrote it
+        def child(text: str) -> str:
+            items = json.loads(text)
+            if not item.scalar:
+                from .store.transfer import _out_value
+
+                items = [{f.name: _out_value(f, it[f.name]) for f in item.fields}
+                         for it in items]
+            return json.dumps(items, ensure_ascii=False)
+
+        return _memo(child)
+    if item.type == "bool":
+        return lambda v: "null" if v is None else ("true" if v else "false")
+    if item.type == "real":
+        return lambda v: "null" if v is None else json.dumps(float(v))
+    if item.type == "steps":
+        return _memo(lambda v: "null" if v is None else json.dumps(json.loads(v), ensure_ascii=False))
+    return _json_scalar
+
+
+class _JsonPlan:
+    """One kind's records as JSON lines, as ``json.dumps(record, ensure_ascii=False)``
+    writes them, without building the record: SQLite writes the keys and quotes the
+    texts (``store.transfer.json_columns``), Python encodes the numbers and the child
+    lists, remembering the child lists that repeat."""
+
+    def __init__(self, spec: list):
+        self.encoders = [str if item is None else _json_encoder(item) for item in spec]
+
+    def line(self, row: tuple) -> str:
+        return "".join(map(operator.call, self.encoders, row))
+
+
+def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
     """``{"format": "partnerjournal", "version": 1, ..., "records": {kind: [...]}}``,
     one record per line so that a diff of two exports shows the records that changed."""
     head = {
@@ -54,8 +131,10 @@ def write_json(records: Records, out: TextIO, meta: ExportMeta) -> None:
     out.write('  "records": {')
     names = [k.name for k in meta.kinds]
     buf: list[str] = []
+    size = 0
     opened = -1  # index in names of the kind whose list is open
     count = 0
+    plans: dict[str, _JsonPlan] = {}
 
     def open_until(index: int) -> None:
         nonlocal opened, count
@@ -66,14 +145,20 @@ def write_json(records: Records, out: TextIO, meta: ExportMeta) -> None:
             buf.append(("," if opened else "") + f"\n    {json.dumps(names[opened])}: [")
             count = 0
 
-    for kind, rec in records:
+    for kind, batch in rows.json_rows():
         if opened < 0 or names[opened] != kind.name:
             open_until(names.index(kind.name))
-        buf.append(("," if count else "") + "\n      " + json.dumps(rec, ensure_ascii=False))
-        count += 1
-        if len(buf) >= BATCH:
-            out.write("".join(buf))
-            buf.clear()
+        plan = plans.get(kind.name)
+        if plan is None:
+            plan = plans[kind.name] = _JsonPlan(rows.json_spec[kind.name])
+        for line in map(plan.line, batch):
+            buf.append((",\n      " if count else "\n      ") + line)
+            count += 1
+            size += len(line)
+            if size >= CHUNK:
+                out.write("".join(buf))
+                buf.clear()
+                size = 0
     if names:
         open_until(len(names) - 1)
         buf.append("\n    ]" if count else "]")
@@ -121,6 +206,10 @@ def escape_line(line: str) -> str:
 def _plain(value: Any) -> str:
     """A value for the reader's eyes only: one line, no control characters."""
     text = str(value)
+    if text.isprintable():  # no control or invisible characters, no spaces but ' '
+        if "  " in text or text[:1] == " " or text[-1:] == " ":
+            return _SPACES.sub(" ", text).strip()
+        return text
     if text.isascii():
         text = _ASCII_CONTROL.sub(" ", text)
     else:
@@ -205,6 +294,11 @@ class _Names:
             self.by_kind.setdefault(kind.name, {})[rec["uid"]] = rec[shown[kind.name]]
         elif kind.name == "custom_prompts":
             self.by_kind.setdefault("prompts", {})[rec["id"]] = rec["text"]
+
+    @staticmethod
+    def inert(kind) -> bool:
+        """Whether records of ``kind`` are never remembered (never shown by name)."""
+        return kind.name not in ("partners", "objectives", "evaluations", "custom_prompts")
 
     def of(self, kind_name: str, uid: str) -> str:
         return self.by_kind.get(kind_name, {}).get(uid, uid)
@@ -336,46 +430,199 @@ def render_record(kind, rec: dict, names: _Names) -> str:
     return "\n".join(lines) + "\n"
 
 
+_HEADING_KEYS = ("key", "id", "name", "quarter", "date", "created_at", "partner",
+                 "objective", "evaluation", "kind", "uid")  # what _heading reads
+_PLAIN_TOKEN = {"uid", "timestamp", "date", "when", "quarter"}  # rarely need encoding
+_MARKER_START = "<!-- pj:"
+# Fields ``_facts`` may read together with others: a record with one of them set is
+# written by ``render_record`` itself.
+_WHOLE_RECORD = {"reflections": ("prompt_rule", "prompt_record", "prompt_text")}
+
+
+class _MarkdownPlan:
+    """One kind's records as ``render_record`` writes them, planned once.
+
+    A record's heading, marker, reader's lines and text blocks each come from one field
+    (or a few), so the encoded token and the lines of a value that repeats are
+    remembered, and the rest is one generated function per kind (a straight line of
+    concatenations: a loop over the fields costs more than the record's own work). A
+    record that function cannot write as is (a text that looks like a marker, a value
+    to percent-encode, an unexpected type) goes to ``render_record``, as do kinds whose
+    records name each other (partners, objectives, evaluations, prompts) or carry object
+    children (ratings).
+    """
+
+    def __init__(self, kind, names: _Names):
+        from .store.transfer import record_maker
+
+        self.kind, self.names = kind, names
+        self.make = record_maker(kind)
+        self.fast = None
+        if names.inert(kind) and all(c.scalar for c in kind.children):
+            self.fast = self._compile()
+
+    def _compile(self) -> Callable[[tuple], str | None]:
+        from .store.transfer import _out_value
+
+        kind = self.kind
+        n = len(kind.fields)
+        where = {f.name: i for i, f in enumerate(kind.fields)}
+        where.update({c.name: n + j for j, c in enumerate(kind.children)})
+        env: dict[str, Any] = {"UNSAFE": _ASCII_UNSAFE.search, "PLAIN": _plain,
+                               "HEADING": _heading, "KIND": kind, "NAMES": self.names,
+                               "START": _MARKER_START}
+        body = []
+        whole = [f for f in _WHOLE_RECORD.get(kind.name, ()) if f in where]
+        if whole:  # left to render_record; None (shown nowhere) otherwise
+            body.append(f"if {' or '.join(f'row[{where[f]}] is not None' for f in whole)}:"
+                        " return None")
+        marker, plain, facts = [], [], []
+        for item in kind.layout():
+            i = where[item.name]
+            child = hasattr(item, "table")
+            f = item.fields[0] if child else item
+            if (not child and item.in_block) or item.name in whole:
+                continue
+            if not child and item.type in _PLAIN_TOKEN and not item.null:
+                plain.append(f"row[{i}]")
+                marker += [repr(" " + item.name + "="), f"row[{i}]"]
+            else:
+                env[f"T{i}"] = _memo(self._token_piece(item.name, f, child, _out_value))
+                marker.append(f"T{i}(row[{i}])")
+            if item.name not in _NOT_SHOWN:
+                env[f"F{i}"] = _memo(self._fact_lines(item.name, f, child, _out_value))
+                facts.append(f"F{i}(row[{i}])")
+        if plain:  # ids, days and times: as they are, unless one needs encoding
+            body.append(f"j = {' + '.join(plain)}")
+            body.append("if not j.isascii() or UNSAFE(j) is not None: return None")
+        body.append(f"facts = {' + '.join(facts) or repr(b'')}")
+        body.append("marker = ''.join((" + ", ".join(marker) + ",))")
+        parts = [
+            repr(b"### "),
+            "PLAIN(HEADING(KIND, {" + ", ".join(
+                f"{k!r}: row[{where[k]}]" for k in _HEADING_KEYS if k in where)
+            + "}, NAMES)).encode()",
+            repr(("\n" + _MARKER_START + kind.marker).encode()), "marker.encode()",
+            repr(b" -->\n\n"), "(facts + b'\\n' if facts else b'')",
+        ]
+        for f in kind.fields:
+            if not f.in_block or f.name in whole:
+                continue
+            i = where[f.name]
+            label = "" if f.name == "text" else f"**{f.name.replace('_', ' ').capitalize()}**\n\n"
+            body += [
+                f"b{i} = row[{i}]",
+                f"if b{i} is not None and (b{i}.__class__ is not str or not b{i}"
+                f" or START in b{i}): return None",
+            ]
+            opening = repr((label + _MARKER_START + f.name + " -->\n").encode())
+            closing = repr(("\n" + _MARKER_START + "end -->\n\n").encode())
+            parts += [f"(b'' if b{i} is None else {opening})",
+                      f"(b'' if b{i} is None else b{i}.encode())",
+                      f"(b'' if b{i} is None else {closing})"]
+        body.append("return b''.join((" + ", ".join(parts) + "))")
+        source = "def fast(row):\n" + "".join(f"    {line}\n" for line in body)
+        exec(compile(source, f"<markdown plan for {kind.name}>", "exec"), env)
+        return env["fast"]
+
+    def _token_piece(self, key: str, f, child: bool, out_value) -> Callable[[Any], str]:
+        def compute(raw) -> str:
+            token = _token(f.type, json.loads(raw) if child else out_value(f, raw))
+            return "" if token is None else f" {key}={token}"
+
+        return compute
+
+    def _fact_lines(self, key: str, f, child: bool, out_value) -> Callable[[Any], str]:
+        kind, names = self.kind, self.names
+
+        def compute(raw) -> str:
+            value = json.loads(raw) if child else out_value(f, raw)
+            return "".join(line + "\n" for line in _facts(kind, {key: value}, names)).encode()
+
+        return compute
+
+    def data(self, row: tuple) -> bytes:
+        """The record as ``render_record`` writes it, in UTF-8."""
+        if self.fast is not None:
+            try:
+                data = self.fast(row)
+            except (TypeError, ValueError, AttributeError):  # an unexpected type
+                data = None
+            if data is not None:
+                return data
+        rec = self.make(row)
+        text = render_record(self.kind, rec, self.names)
+        self.names.remember(self.kind, rec)
+        return text.encode()
+
+
+def _utf8_bytes(out: TextIO) -> Callable[[bytes], Any]:
+    """How to write UTF-8 bytes to the text stream ``out``: straight to its byte buffer
+    when it has one, writes UTF-8 and translates no line ends (encoding a large text
+    costs more than writing it), else decoded, through the text stream."""
+    import codecs
+    import os
+
+    buffer = getattr(out, "buffer", None)
+    try:
+        utf8 = codecs.lookup(out.encoding).name == "utf-8"
+    except (AttributeError, LookupError, TypeError):
+        utf8 = False
+    if buffer is None or not utf8 or os.linesep != "\n":
+        return lambda data: out.write(data.decode())
+    out.flush()  # what was written as text comes first
+    return buffer.write
+
+
 class _MarkdownOut:
     """One markdown file being written: its section headings and a write buffer."""
 
-    def __init__(self, out: TextIO, names: _Names):
-        self.out, self.names = out, names
+    def __init__(self, out: TextIO, names: _Names, plans: dict[str, _MarkdownPlan]):
+        self.write = _utf8_bytes(out)
+        self.names, self.plans = names, plans
         self.section: str | None = None
-        self.buf: list[str] = []
+        self.buf: list[bytes] = []
+        self.size = 0
 
     def start(self, meta: ExportMeta, title: str, part: str | None = None,
               front: dict[str, str] | None = None) -> None:
+        text = ""
         if front:
-            self.buf.append("---\n" + "".join(f"{k}: {v}\n" for k, v in front.items()) + "---\n")
-        self.buf.append(header_line(meta, part) + "\n")
-        self.buf.append(f"# {title}\n\n")
+            text += "---\n" + "".join(f"{k}: {v}\n" for k, v in front.items()) + "---\n"
+        text += header_line(meta, part) + "\n" + f"# {title}\n\n"
+        self.buf.append(text.encode())
 
-    def add(self, kind, rec: dict) -> None:
+    def add(self, kind, rows: list[tuple]) -> None:
         if kind.name != self.section:
             self.section = kind.name
-            self.buf.append(f"## {kind.label}\n\n")
-        self.buf.append(render_record(kind, rec, self.names))
-        self.names.remember(kind, rec)
-        if len(self.buf) >= BATCH:
-            self.flush()
+            self.buf.append(f"## {kind.label}\n\n".encode())
+        plan = self.plans.get(kind.name)
+        if plan is None:
+            plan = self.plans[kind.name] = _MarkdownPlan(kind, self.names)
+        buf = self.buf
+        for data in map(plan.data, rows):
+            buf.append(data)
+            self.size += len(data)
+            if self.size >= CHUNK:
+                self.flush()
 
     def flush(self) -> None:
-        self.out.write("".join(self.buf))
+        self.write(b"".join(self.buf))
         self.buf.clear()
+        self.size = 0
 
 
-def write_markdown(records: Records, out: TextIO, meta: ExportMeta) -> None:
+def write_markdown(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
     """The whole journal as one readable markdown file that ``pj import`` reads back."""
-    md = _MarkdownOut(out, _Names())
+    md = _MarkdownOut(out, _Names(), {})
     md.start(meta, "partnerjournal")
-    for kind, rec in records:
-        md.add(kind, rec)
+    for kind, batch in rows.rows():
+        md.add(kind, batch)
     md.flush()
 
 
 def write_markdown_split(
-    records: Records,
+    rows: Rows,
     meta: ExportMeta,
     split: str,
     open_file: Callable[[str], ContextManager[TextIO]],
@@ -385,30 +632,40 @@ def write_markdown_split(
     tools. ``open_file(name)`` gives a stream that is kept only if the block ends
     without error. Returns the file names written."""
     names = _Names()
+    plans: dict[str, _MarkdownPlan] = {}
     written = [MAIN_FILE]
     with open_file(MAIN_FILE) as main_out:
-        main = _MarkdownOut(main_out, names)
+        main = _MarkdownOut(main_out, names, plans)
         main.start(meta, "partnerjournal", "main",
                    {"title": "partnerjournal", "source": "partnerjournal"})
         current: tuple[str, contextlib.ExitStack, _MarkdownOut] | None = None
         try:
-            for kind, rec in records:
+            for kind, batch in rows.rows():
                 if kind.name != "reflections":
-                    main.add(kind, rec)
+                    main.add(kind, batch)
                     continue
-                key = rec["date"] if split == "day" else rec["date"][:7]
-                if current is None or current[0] != key:
-                    if current is not None:
-                        current[2].flush()
-                        current[1].close()
-                    stack = contextlib.ExitStack()
-                    name = f"{key}.md"
-                    md = _MarkdownOut(stack.enter_context(open_file(name)), names)
-                    front = {"date": key if split == "day" else f"{key}-01", "source": "partnerjournal"}
-                    md.start(meta, key, split, front)
-                    current = (key, stack, md)
-                    written.append(name)
-                current[2].add(kind, rec)
+                day = [f.name for f in kind.fields].index("date")
+                width = 10 if split == "day" else 7
+                start = 0
+                while start < len(batch):
+                    key = batch[start][day][:width]
+                    end = start + 1
+                    while end < len(batch) and batch[end][day][:width] == key:
+                        end += 1
+                    if current is None or current[0] != key:
+                        if current is not None:
+                            current[2].flush()
+                            current[1].close()
+                        stack = contextlib.ExitStack()
+                        name = f"{key}.md"
+                        md = _MarkdownOut(stack.enter_context(open_file(name)), names, plans)
+                        front = {"date": key if split == "day" else f"{key}-01",
+                                 "source": "partnerjournal"}
+                        md.start(meta, key, split, front)
+                        current = (key, stack, md)
+                        written.append(name)
+                    current[2].add(kind, batch[start:end])
+                    start = end
             if current is not None:
                 current[2].flush()
                 current[1].close()
@@ -421,7 +678,7 @@ def write_markdown_split(
     return written
 
 
-EXPORTERS: dict[str, Callable[[Records, TextIO, ExportMeta], None]] = {
+EXPORTERS: dict[str, Callable[[Rows, TextIO, ExportMeta], None]] = {
     "markdown": write_markdown,
     "json": write_json,
 }

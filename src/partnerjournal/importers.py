@@ -58,6 +58,7 @@ class JsonStream:
         self.pos = 0
         self.line_base = 1  # line number of buf[0]
         self.eof = False
+        self._mark, self._mark_line = 0, 1  # newlines are counted once, up to _mark
 
     def _more(self) -> bool:
         if self.eof:
@@ -71,14 +72,23 @@ class JsonStream:
         if not chunk:
             self.eof = True
             return False
-        self.line_base += self.buf.count("\n", 0, self.pos)
+        self.line_base = self._line(self.pos)
         self.buf = self.buf[self.pos :] + chunk
         self.pos = 0
+        self._mark, self._mark_line = 0, self.line_base
         return True
 
+    def _line(self, pos: int) -> int:
+        """The line number at ``pos`` in the buffer; places are asked for in order,
+        so each newline is counted once."""
+        if pos < self._mark:
+            return self.line_base + self.buf.count("\n", 0, pos)
+        self._mark_line += self.buf.count("\n", self._mark, pos)
+        self._mark = pos
+        return self._mark_line
+
     def where(self, pos: int | None = None) -> str:
-        line = self.line_base + self.buf.count("\n", 0, self.pos if pos is None else pos)
-        return f"{self.name} line {line}"
+        return f"{self.name} line {self._line(self.pos if pos is None else pos)}"
 
     def error(self, message: str, pos: int | None = None) -> ImportFormatError:
         return ImportFormatError(f"{self.where(pos)}: {message}")
@@ -525,6 +535,11 @@ def jrnl_entry(entry: Any, where: str, repeat: int = 0) -> dict:
     }
 
 
+def _same_json(a: Any, b: Any) -> bool:
+    return (json.dumps(a, sort_keys=True, ensure_ascii=False)
+            == json.dumps(b, sort_keys=True, ensure_ascii=False))
+
+
 def read_jrnl(stream: TextIO, name: str, kinds: Any = None) -> Iterator[Incoming]:
     """jrnl's ``--format json`` export: each entry becomes a reflection."""
     js = JsonStream(stream, name)
@@ -539,9 +554,10 @@ def read_jrnl(stream: TextIO, name: str, kinds: Any = None) -> Iterator[Incoming
             yield Incoming(HEADER, {"format": "jrnl"}, header_where)
             for where in js.items():
                 entry = js.value()
-                same = json.dumps(entry, sort_keys=True, ensure_ascii=False)
-                repeat = repeat + 1 if same == previous else 0  # identical twins stay two
-                previous = same
+                # identical twins stay two; equal dicts are checked as JSON too (1 == True)
+                same = previous is not None and entry == previous and _same_json(entry, previous)
+                repeat = repeat + 1 if same else 0
+                previous = entry
                 yield Incoming("reflections", jrnl_entry(entry, where, repeat), where)
         elif key == "format":
             raise js.error("this is a partnerjournal export, not a jrnl one: use --format json")

@@ -10,13 +10,22 @@ import datetime as dt
 from collections import Counter
 from typing import Iterable
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from .catalog import Catalog, phase_of
 from .quarters import Quarter, weeks_of
 
 
-class StepProgress(BaseModel):
+class Model(BaseModel):
+    """A report model. Its validation schema is built only when first needed (JSON
+    output, or data validated from outside): the builders here trust the data they
+    computed and put it in place with ``model_construct``, so a terminal, markdown or
+    HTML report never pays for building the schemas."""
+
+    model_config = ConfigDict(defer_build=True)
+
+
+class StepProgress(Model):
     number: int
     phase: str
     title: str
@@ -31,7 +40,7 @@ class StepProgress(BaseModel):
     weekly: list[int] = Field(description="reflections on this step per week of the quarter")
 
 
-class PhaseTotal(BaseModel):
+class PhaseTotal(Model):
     phase: str
     title: str
     steps: list[int]
@@ -39,12 +48,12 @@ class PhaseTotal(BaseModel):
     share: float = Field(description="share of the quarter's step tags in this phase, 0-1")
 
 
-class DayCount(BaseModel):
+class DayCount(Model):
     date: dt.date
     count: int
 
 
-class ProgressReport(BaseModel):
+class ProgressReport(Model):
     quarter: str
     start: dt.date
     end: dt.date
@@ -58,7 +67,7 @@ class ProgressReport(BaseModel):
     has_evaluation: bool
 
 
-class ProgressInputs(BaseModel):
+class ProgressInputs(Model):
     """What the store gathered for one quarter (see ``services.reports``)."""
 
     reflections: list[dict]  # {date, steps, important_share, partners, ...} in the quarter
@@ -121,7 +130,7 @@ def build_progress(
         rating = (data.ratings or {}).get(n, {}).get("rating")
         previous = (data.previous_ratings or {}).get(n, {}).get("rating")
         steps.append(
-            StepProgress(
+            StepProgress.model_construct(
                 number=n,
                 phase=step.phase,
                 title=step.title,
@@ -142,7 +151,7 @@ def build_progress(
     for phase in catalog.phases:
         count = sum(per_step_quarter[n] for n in phase.steps)
         phases.append(
-            PhaseTotal(
+            PhaseTotal.model_construct(
                 phase=phase.key,
                 title=phase.title,
                 steps=list(phase.steps),
@@ -154,10 +163,10 @@ def build_progress(
     days = []
     day = quarter.start
     while day <= quarter.end:
-        days.append(DayCount(date=day, count=per_day[day]))
+        days.append(DayCount.model_construct(date=day, count=per_day[day]))
         day += dt.timedelta(days=1)
 
-    return ProgressReport(
+    return ProgressReport.model_construct(
         quarter=str(quarter),
         start=quarter.start,
         end=quarter.end,

@@ -10,13 +10,14 @@ import datetime as dt
 import zlib
 from collections import defaultdict
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field  # noqa: F401 - sections may still derive from BaseModel
 
 from .catalog import Catalog
 from . import models
 from .coach import adjustment_acted_on
 from .models import BOXES
-from .progress import DayCount, PhaseTotal, ProgressInputs, ProgressReport, StepProgress, build_progress
+from .progress import (DayCount, Model, PhaseTotal, ProgressInputs, ProgressReport, StepProgress,
+                       build_progress)
 from .quarters import Quarter
 
 BOX_TITLES = {
@@ -27,7 +28,7 @@ BOX_TITLES = {
 }
 
 
-class Summary(BaseModel):
+class Summary(Model):
     reflections: int
     days_journaled: int
     days_elapsed: int = Field(description="days of the quarter up to the report date")
@@ -35,7 +36,7 @@ class Summary(BaseModel):
     phases: list[PhaseTotal]
 
 
-class PartnerLine(BaseModel):
+class PartnerLine(Model):
     name: str
     box: str | None
     relation: str | None
@@ -51,7 +52,7 @@ class PartnerLine(BaseModel):
     trust_change: float | None
 
 
-class BoxLine(BaseModel):
+class BoxLine(Model):
     box: str
     title: str
     partners: list[str]
@@ -59,7 +60,7 @@ class BoxLine(BaseModel):
     sessions_due: int
 
 
-class Partnerships(BaseModel):
+class Partnerships(Model):
     boxes: list[BoxLine]
     partners: list[PartnerLine]
     unplaced: list[str] = Field(description="active partners with no box yet")
@@ -70,13 +71,13 @@ class Partnerships(BaseModel):
     kept_rate: float | None
 
 
-class Measurement(BaseModel):
+class Measurement(Model):
     date: dt.date
     value: float
     note: str | None = None
 
 
-class ObjectiveLine(BaseModel):
+class ObjectiveLine(Model):
     name: str
     kind: str
     unit: str | None
@@ -90,20 +91,20 @@ class ObjectiveLine(BaseModel):
     met: bool | None
 
 
-class WeekShare(BaseModel):
+class WeekShare(Model):
     week: dt.date
     reflections: int = Field(description="reflections that recorded a share")
     average: float | None
 
 
-class Story(BaseModel):
+class Story(Model):
     date: dt.date
     text: str
     partners: list[str]
     impact: str | None
 
 
-class AdjustmentReview(BaseModel):
+class AdjustmentReview(Model):
     text: str
     steps: list[int]
     reflections_since: int
@@ -111,14 +112,14 @@ class AdjustmentReview(BaseModel):
     acted_on: bool | None = Field(description="None when the adjustment names no step")
 
 
-class PromptRef(BaseModel):
+class PromptRef(Model):
     id: str
     text: str
     author: str
     work: str
 
 
-class FocusStep(BaseModel):
+class FocusStep(Model):
     number: int
     title: str
     phase: str
@@ -126,20 +127,20 @@ class FocusStep(BaseModel):
     prompts: list[PromptRef]
 
 
-class EvaluationAnswers(BaseModel):
+class EvaluationAnswers(Model):
     progress: str
     feedback: str
     adjustments: list[str]
 
 
-class TermView(BaseModel):
+class TermView(Model):
     term: str
     self_rating: int | None
     partner: int | None
     gap: int | None = Field(description="the partner's number minus yours")
 
 
-class PartnerFeedbackLine(BaseModel):
+class PartnerFeedbackLine(Model):
     name: str
     date: dt.date = Field(description="the partner's latest feedback this quarter")
     responses: int = Field(description="feedback records from the partner this quarter")
@@ -155,12 +156,12 @@ class PartnerFeedbackLine(BaseModel):
     largest_gap: str | None = Field(description="the term the two views differ most on")
 
 
-class PartnerView(BaseModel):
+class PartnerView(Model):
     partners: list[PartnerFeedbackLine]
     not_asked: list[str] = Field(description="active partners with no feedback this quarter")
 
 
-class QuarterlyReport(BaseModel):
+class QuarterlyReport(Model):
     quarter: str
     start: dt.date
     end: dt.date
@@ -267,7 +268,7 @@ def _partnerships(data: ReportInputs, quarter: Quarter, as_of: dt.date) -> Partn
         trust = trust_score(history[-1]) if history else None
         change = models.trust_change(history[-1], history[-2]) if len(history) > 1 else None
         lines.append(
-            PartnerLine(
+            PartnerLine.model_construct(
                 name=name,
                 box=p.get("box"),
                 relation=p.get("relation"),
@@ -288,7 +289,7 @@ def _partnerships(data: ReportInputs, quarter: Quarter, as_of: dt.date) -> Partn
     for box in ("leadership", "teams", "managers", "employees"):
         members = [line for line in lines if line.box == box]
         boxes.append(
-            BoxLine(
+            BoxLine.model_construct(
                 box=box,
                 title=BOX_TITLES[box],
                 partners=[m.name for m in members],
@@ -299,7 +300,7 @@ def _partnerships(data: ReportInputs, quarter: Quarter, as_of: dt.date) -> Partn
     placed = [line for line in lines if line.box in BOXES]
     settled_total = sum(line.commitments_settled for line in lines)
     kept_total = sum(line.commitments_kept_on_time for line in lines)
-    return Partnerships(
+    return Partnerships.model_construct(
         boxes=boxes,
         partners=lines,
         unplaced=[line.name for line in lines if line.box is None and not line.archived],
@@ -368,6 +369,17 @@ def _partner_view(data: ReportInputs, quarter: Quarter) -> PartnerView:
     return PartnerView(partners=lines, not_asked=not_asked)
 
 
+def _real(value) -> float | None:
+    """A number as the model's float fields hold it (models are built without validation)."""
+    return None if value is None else float(value)
+
+
+def _measurement(m: dict) -> Measurement:
+    return Measurement.model_construct(
+        date=_day(m["date"]) if isinstance(m["date"], str) else m["date"],
+        value=float(m["value"]), note=m.get("note"))
+
+
 def _objectives(data: ReportInputs, quarter: Quarter) -> list[ObjectiveLine]:
     out = []
     for o in data.objectives:
@@ -383,19 +395,19 @@ def _objectives(data: ReportInputs, quarter: Quarter) -> list[ObjectiveLine]:
             distance = round(max(gap, 0.0), 4)
             met = gap <= 0
         out.append(
-            ObjectiveLine(
+            ObjectiveLine.model_construct(
                 name=o["name"],
                 kind=o["kind"],
                 unit=o.get("unit"),
-                target=target,
+                target=_real(target),
                 lower_is_better=lower,
-                measurements=[Measurement(**m) for m in within],
-                start=start,
-                latest=Measurement(**latest) if latest else None,
-                change=round(latest["value"] - start, 4)
+                measurements=[_measurement(m) for m in within],
+                start=_real(start),
+                latest=_measurement(latest) if latest else None,
+                change=_real(round(latest["value"] - start, 4))
                 if latest is not None and start is not None
                 else None,
-                distance_to_target=distance,
+                distance_to_target=_real(distance),
                 met=met,
             )
         )
@@ -410,7 +422,7 @@ def _important_share(data: ReportInputs, weeks: list[dt.date]) -> list[WeekShare
         day = dt.date.fromisoformat(r["date"])
         shares[day - dt.timedelta(days=day.weekday())].append(r["important_share"])
     return [
-        WeekShare(
+        WeekShare.model_construct(
             week=w,
             reflections=len(shares.get(w, [])),
             average=round(sum(shares[w]) / len(shares[w]), 1) if shares.get(w) else None,
@@ -435,7 +447,7 @@ def _previous_adjustments(
         change = sum(changes) if changes else None
         acted = adjustment_acted_on(steps, since, change)
         out.append(
-            AdjustmentReview(
+            AdjustmentReview.model_construct(
                 text=a["text"], steps=steps, reflections_since=since,
                 rating_change=change, acted_on=acted,
             )
@@ -471,13 +483,13 @@ def _focus(
         start = seed % len(fresh) if fresh else 0
         picks = (fresh[start:] + fresh[:start])[:3]
         out.append(
-            FocusStep(
+            FocusStep.model_construct(
                 number=s.number,
                 title=s.title,
                 phase=s.phase,
                 reason=", ".join(reasons),
                 prompts=[
-                    PromptRef(id=p.id, text=p.text, author=p.source.author, work=p.source.work)
+                    PromptRef.model_construct(id=p.id, text=p.text, author=p.source.author, work=p.source.work)
                     for p in picks
                 ],
             )
@@ -500,19 +512,19 @@ def build_quarterly_report(
     days = [d.date for d in progress.days if d.count]
     evaluation = None
     if data.evaluation:
-        evaluation = EvaluationAnswers(
+        evaluation = EvaluationAnswers.model_construct(
             progress=data.evaluation.get("progress", ""),
             feedback=data.evaluation.get("feedback", ""),
             adjustments=[a["text"] for a in data.evaluation.get("adjustments", [])],
         )
     used = {r["prompt_id"] for r in data.reflections if r.get("prompt_id")}
-    return QuarterlyReport(
+    return QuarterlyReport.model_construct(
         quarter=str(quarter),
         start=quarter.start,
         end=quarter.end,
         as_of=as_of,
         fiscal_year_start=quarter.fiscal_start,
-        summary=Summary(
+        summary=Summary.model_construct(
             reflections=progress.reflections_quarter,
             days_journaled=progress.days_journaled,
             days_elapsed=max((as_of - quarter.start).days + 1, 0),
@@ -526,7 +538,8 @@ def build_quarterly_report(
         objectives=_objectives(data, quarter),
         important_share=_important_share(data, progress.weeks),
         stories=[
-            Story(date=s["date"], text=s["text"], partners=s["partners"], impact=s.get("impact"))
+            Story.model_construct(date=_day(s["date"]) if isinstance(s["date"], str) else s["date"],
+                                  text=s["text"], partners=s["partners"], impact=s.get("impact"))
             for s in data.stories
         ],
         previous_quarter=str(quarter.previous()),

@@ -19,23 +19,29 @@ def _evaluation(conn: sqlite3.Connection, quarter: Quarter) -> dict | None:
 
 
 def _feedback_practice(
-    conn: sqlite3.Connection, weeks: dict, as_of: dt.date, start: str, end: str
+    conn: sqlite3.Connection, practice: dict, as_of: dt.date, start: str, end: str
 ) -> list[dict]:
-    """Partner feedback is practice of step 11 (measure satisfaction): fold its weeks
-    into the step's (``weeks`` is changed in place) and return the quarter's records."""
+    """Partner feedback is practice of step 11 (measure satisfaction): fold it into the
+    step's total, last day and weeks in a row (``practice`` is changed in place) and
+    return the quarter's feedback days."""
     if not sr.has_table(conn, "feedback"):
         return []
+    import heapq
+
+    from ..progress import weeks_in_a_row
     from ..store import feedback as sf
 
-    extra = sf.feedback_weeks(conn, as_of.isoformat())
-    if extra:
-        merged: dict[str, tuple[int, str]] = {m: (n, last) for m, n, last in weeks.get(FEEDBACK_STEP, [])}
-        for monday, n, last in extra:
-            had, had_last = merged.get(monday, (0, last))
-            merged[monday] = (had + n, max(had_last, last))
-        weeks[FEEDBACK_STEP] = [(m, n, last) for m, (n, last) in sorted(merged.items(), reverse=True)]
+    upto = as_of.isoformat()
+    dates = sf.feedback_dates_upto(conn, upto)  # newest first
+    if not dates:
+        return []
+    total, last, _ = practice.get(FEEDBACK_STEP, (0, None, 0))
+    # both streams newest first and read lazily: the streak stops reading where it breaks
+    merged = heapq.merge(sr.step_dates_desc(conn, FEEDBACK_STEP, upto), dates, reverse=True)
+    practice[FEEDBACK_STEP] = (total + len(dates), max(last or dates[0], dates[0]),
+                               weeks_in_a_row(merged, as_of))
     return [{"date": d, "steps": [FEEDBACK_STEP]}
-            for d in sf.feedback_dates_between(conn, start, min(end, as_of.isoformat()))]
+            for d in sf.feedback_dates_between(conn, start, min(end, upto))]
 
 
 FEEDBACK_STEP = 11  # Hitt: measure customer and employee satisfaction
@@ -43,21 +49,15 @@ FEEDBACK_STEP = 11  # Hitt: measure customer and employee satisfaction
 
 def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: bool = True):
     """Read what the reports need; ``full=False`` reads only what progress needs."""
-    from ..progress import ProgressInputs, weeks_in_a_row
+    from ..progress import ProgressInputs
     from ..report import ReportInputs
 
     start, end = quarter.start.isoformat(), quarter.end.isoformat()
     as_of = min(today, quarter.end)
-    weeks = sr.step_weeks(conn, as_of.isoformat())
-    practice = _feedback_practice(conn, weeks, as_of, start, end)
-    totals = {
-        step: (sum(n for _, n, _ in rows), max(last for _, _, last in rows))
-        for step, rows in weeks.items()
-    }
-    streaks = {
-        step: weeks_in_a_row((monday for monday, _, _ in rows), as_of)
-        for step, rows in weeks.items()
-    }
+    practice_by_step = sr.step_practice(conn, as_of)
+    practice = _feedback_practice(conn, practice_by_step, as_of, start, end)
+    totals = {step: (total, last) for step, (total, last, _) in practice_by_step.items()}
+    streaks = {step: weeks for step, (_, _, weeks) in practice_by_step.items()}
     evaluation = _evaluation(conn, quarter)
     previous = _evaluation(conn, quarter.previous())
     base = dict(
@@ -69,14 +69,14 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
         practice=practice,
     )
     if not full:
-        return ProgressInputs(**base)
+        return ProgressInputs.model_construct(**base)  # our own data: no validation
     extra: dict = {"evaluation": evaluation, "previous_evaluation": previous}
     if sr.has_table(conn, "sessions"):
         extra.update(
             partners=sr.partners(conn),
             sessions=sr.sessions_between(conn, start, end),
-            commitments=sr.commitments_until(conn, end),
-            trust_checks=sr.trust_checks_until(conn, end),
+            commitments=sr.commitments_until(conn, end, start),  # those the quarter counts
+            trust_checks=sr.trust_checks_until(conn, end, last=2),  # trust and its change
             stories=sr.stories_between(conn, start, end),
             objectives=sr.objectives_with_measurements(conn, end),
         )
@@ -86,7 +86,7 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
         extra["feedback"] = feedback_until(conn, end)
     else:
         extra["partners"] = sr.partners(conn)
-    return ReportInputs(**base, **extra)
+    return ReportInputs.model_construct(**base, **extra)
 
 
 def progress(conn: sqlite3.Connection, quarter: Quarter, today: dt.date):

@@ -24,8 +24,8 @@ from typing import BinaryIO, Iterator, TextIO
 from ..exchange import encryption as enc
 from .. import exporters, importers
 from ..errors import Conflict, ImportFormatError, JournalError, PJError, UsageError
-from ..files import (atomic_bytes_file, atomic_path, atomic_text_file, fsync_dir, make_private_dir,
-                     private_temp_path)
+from ..files import (atomic_bytes_file, atomic_files, atomic_path, atomic_text_file, fsync_dir,
+                     make_private_dir, private_temp_path)
 from ..store import SQLITE_HEADER, connect, schema_version, transaction
 from ..store import journal as sj
 from ..store import transfer as st
@@ -129,21 +129,15 @@ def export_journal(
         if sync_store.has_deletes(conn):  # deletes travel, after every record
             kinds = [*kinds, sync_store.DELETED]
     meta = exporters.ExportMeta(now, schema_version(conn), kinds, date_from, date_until)
-    counts = {k.name: 0 for k in kinds}
-
-    def records():
-        for kind, rec in st.iter_records(conn, kinds, date_from, date_until):
-            counts[kind.name] += 1
-            yield kind, rec
+    records = st.Snapshot(conn, kinds, date_from, date_until)
 
     if split is not None:
         if output.exists() and not output.is_dir():
             raise UsageError(f"{output} is a file: --split needs a folder")
         make_private_dir(output)
         ours = _split_files_written_before(output)
-        names = exporters.write_markdown_split(
-            records(), meta, split, lambda name: atomic_text_file(output / name)
-        )
+        with atomic_files(output) as folder:  # all the files, or none of them
+            names = exporters.write_markdown_split(records, meta, split, folder.open)
         files = [str(output / name) for name in names]
         removed = _remove_stale(output, ours, set(names), date_from, date_until)
     elif output is not None:
@@ -152,20 +146,20 @@ def export_journal(
         make_private_dir(output.parent)
         if lock is None:
             with atomic_text_file(output) as fh:
-                exporters.EXPORTERS[fmt](records(), fh, meta)
+                exporters.EXPORTERS[fmt](records, fh, meta)
         else:
             with atomic_bytes_file(output) as fh:
-                _write_encrypted(records(), fmt, meta, lock, fh)
+                _write_encrypted(records, fmt, meta, lock, fh)
         files = [str(output)]
     elif lock is not None:
         out.flush()
-        _write_encrypted(records(), fmt, meta, lock, out.buffer)
+        _write_encrypted(records, fmt, meta, lock, out.buffer)
         out.buffer.flush()
         files = []
     else:
-        exporters.EXPORTERS[fmt](records(), out, meta)
+        exporters.EXPORTERS[fmt](records, out, meta)
         files = []
-    return ExportReport(fmt, files, counts, lock.describe() if lock else None,
+    return ExportReport(fmt, files, records.counts, lock.describe() if lock else None,
                         removed if split is not None else [])
 
 

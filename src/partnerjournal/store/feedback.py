@@ -124,25 +124,14 @@ def feedback_until(conn: sqlite3.Connection, end: str) -> list[dict]:
     ]
 
 
-def feedback_weeks(conn: sqlite3.Connection, upto: str) -> list[tuple[str, int, str]]:
-    """The weeks feedback was recorded up to ``upto``, newest first, in the shape of
-    ``store.reports.step_weeks``: (Monday of the week, records that week, last day)."""
-    import datetime as dt
-
-    from .reports import _JDN_MINUS_ORDINAL
-
-    rows = conn.execute(
-        "SELECT CAST(julianday(date) + 0.5 AS INTEGER) / 7 AS week, count(*), max(date)"
-        " FROM feedback WHERE date <= ? GROUP BY week ORDER BY week DESC",
-        (upto,),
-    )
-    return [
-        (dt.date.fromordinal(week * 7 - _JDN_MINUS_ORDINAL).isoformat(), n, last)
-        for week, n, last in rows
-    ]
-
-
 def feedback_dates_between(conn: sqlite3.Connection, start: str, end: str) -> list[str]:
     return [d for (d,) in conn.execute(
         "SELECT date FROM feedback WHERE date BETWEEN ? AND ? ORDER BY date, id", (start, end)
+    )]
+
+
+def feedback_dates_upto(conn: sqlite3.Connection, upto: str) -> list[str]:
+    """The days feedback was given on or before ``upto``, newest first."""
+    return [d for (d,) in conn.execute(
+        "SELECT date FROM feedback WHERE date <= ? ORDER BY date DESC, id DESC", (upto,)
     )]

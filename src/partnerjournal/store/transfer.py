@@ -26,6 +26,7 @@ from .journal import name_key
 
 MAX_TEXT = 1_000_000
 BATCH = 500  # records per executemany; also bounds the size of every IN (...) list
+FETCH = 128  # rows an export reads at a time (two batches are alive at once)
 INT64 = (-(2**63), 2**63 - 1)
 _UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:~-]{0,99}")
 _QUARTER = re.compile(r"\d{4}Q[1-4]")
@@ -377,6 +378,8 @@ def _shown(value: Any) -> str:
 
 
 def _has_control(text: str, newlines: bool) -> bool:
+    if text.isprintable():  # no control character at all (the usual case)
+        return False
     for ch in text:
         if newlines and ch in "\n\r\t":
             continue
@@ -391,105 +394,141 @@ def check_value(f: Field, value: Any) -> Any:
         if f.null or f.type == "raw":
             return None
         raise RecordError(f"field {f.name!r} is missing (null)")
-    t = f.type
-    if t in ("uid", "link"):
-        if not isinstance(value, str) or not _UID.fullmatch(value):
-            raise RecordError(
-                f"field {f.name!r}: {_shown(value)} is not an id (letters, digits, - _ . : ~)"
-            )
-        return value
-    if t == "timestamp":
-        if isinstance(value, str) and len(value) <= 40:
-            try:
-                if dt.datetime.fromisoformat(value).tzinfo is not None:
-                    return value
-            except ValueError:
-                pass
+    check = _CHECKS.get(f.type)
+    if check is None:
+        raise AssertionError(f"unknown field type {f.type}")  # a bug in KINDS
+    return check(f, value)
+
+
+def _check_uid(f: Field, value: Any) -> Any:
+    if not isinstance(value, str) or not _UID.fullmatch(value):
         raise RecordError(
-            f"field {f.name!r}: {_shown(value)} is not a time like 2026-11-23T09:15:00+01:00"
+            f"field {f.name!r}: {_shown(value)} is not an id (letters, digits, - _ . : ~)"
         )
-    if t == "when":  # a day (2026-11-23) or a moment with its offset
+    return value
+
+
+def _check_timestamp(f: Field, value: Any) -> Any:
+    if isinstance(value, str) and len(value) <= 40:
         try:
-            return check_value(replace(f, type="date"), value)
-        except RecordError:
-            try:
-                return check_value(replace(f, type="timestamp"), value)
-            except RecordError:
-                raise RecordError(
-                    f"field {f.name!r}: {_shown(value)} is not a date like 2026-11-23"
-                    " or a time like 2026-11-23T09:15:00+01:00"
-                ) from None
-    if t == "date":
-        if isinstance(value, str) and len(value) == 10:
-            try:
-                dt.date.fromisoformat(value)
+            if dt.datetime.fromisoformat(value).tzinfo is not None:
                 return value
-            except ValueError:
-                pass
-        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a date like 2026-11-23")
-    if t == "quarter":
-        if isinstance(value, str) and _QUARTER.fullmatch(value):
-            return value
-        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a quarter like 2026Q4")
-    if t == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a whole number")
-        if not f.lo <= value <= f.hi:
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not between {f.lo} and {f.hi}")
-        return value
-    if t == "real":
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a number")
-        number = float(value)
-        if not math.isfinite(number):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is too large to be a number")
-        return number
-    if t == "bool":
-        if not isinstance(value, bool):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not true or false")
-        return value
-    if t == "choice":
-        if value not in f.choices:
+        except ValueError:
+            pass
+    raise RecordError(
+        f"field {f.name!r}: {_shown(value)} is not a time like 2026-11-23T09:15:00+01:00"
+    )
+
+
+def _check_when(f: Field, value: Any) -> Any:  # a day (2026-11-23) or a moment with its offset
+    try:
+        return _check_date(f, value)
+    except RecordError:
+        try:
+            return _check_timestamp(f, value)
+        except RecordError:
             raise RecordError(
-                f"field {f.name!r}: {_shown(value)} is not one of {', '.join(f.choices)}"
-            )
+                f"field {f.name!r}: {_shown(value)} is not a date like 2026-11-23"
+                " or a time like 2026-11-23T09:15:00+01:00"
+            ) from None
+
+
+def _check_date(f: Field, value: Any) -> Any:
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            dt.date.fromisoformat(value)
+            return value
+        except ValueError:
+            pass
+    raise RecordError(f"field {f.name!r}: {_shown(value)} is not a date like 2026-11-23")
+
+
+def _check_quarter(f: Field, value: Any) -> Any:
+    if isinstance(value, str) and _QUARTER.fullmatch(value):
         return value
-    if t in ("line", "tag"):
-        if not isinstance(value, str):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not text")
-        if _has_control(value, newlines=False):
-            raise RecordError(f"field {f.name!r} contains line breaks or control characters")
-        if t == "tag":
-            if not value or any(c.isspace() for c in value) or len(value) > 60:
-                raise RecordError(f"tag {_shown(value)} is empty, has spaces or is over 60 characters")
-        elif len(value) > f.hi:
-            raise RecordError(f"field {f.name!r} is longer than {f.hi} characters")
-        elif not f.blank and not value.strip():
-            raise RecordError(f"field {f.name!r} is empty")
-        return value
-    if t == "text":
-        if not isinstance(value, str):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not text")
-        if "\x00" in value:
-            raise RecordError(f"field {f.name!r} contains a NUL byte")
-        if len(value) > MAX_TEXT:
-            raise RecordError(f"field {f.name!r} is longer than {MAX_TEXT:,} characters")
-        if not f.blank and not value.strip():
-            raise RecordError(f"field {f.name!r} is empty")
-        return value
-    if t == "steps":
-        if not isinstance(value, list):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a list of steps")
-        return [check_value(STEP, s) for s in value]
-    if t == "raw":
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is not a plain value")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is too large to be a number")
-        if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
-            raise RecordError(f"field {f.name!r}: {_shown(value)} is too large")
-        return value
-    raise AssertionError(f"unknown field type {t}")  # a bug in KINDS
+    raise RecordError(f"field {f.name!r}: {_shown(value)} is not a quarter like 2026Q4")
+
+
+def _check_int(f: Field, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a whole number")
+    if not f.lo <= value <= f.hi:
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not between {f.lo} and {f.hi}")
+    return value
+
+
+def _check_real(f: Field, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a number")
+    number = float(value)
+    if not math.isfinite(number):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is too large to be a number")
+    return number
+
+
+def _check_bool(f: Field, value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not true or false")
+    return value
+
+
+def _check_choice(f: Field, value: Any) -> Any:
+    if value not in f.choices:
+        raise RecordError(
+            f"field {f.name!r}: {_shown(value)} is not one of {', '.join(f.choices)}"
+        )
+    return value
+
+
+def _check_line(f: Field, value: Any) -> Any:  # also tags
+    if not isinstance(value, str):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not text")
+    if _has_control(value, newlines=False):
+        raise RecordError(f"field {f.name!r} contains line breaks or control characters")
+    if f.type == "tag":
+        if not value or len(value) > 60 or value.split() != [value]:  # no white space
+            raise RecordError(f"tag {_shown(value)} is empty, has spaces or is over 60 characters")
+    elif len(value) > f.hi:
+        raise RecordError(f"field {f.name!r} is longer than {f.hi} characters")
+    elif not f.blank and not value.strip():
+        raise RecordError(f"field {f.name!r} is empty")
+    return value
+
+
+def _check_text(f: Field, value: Any) -> Any:
+    if not isinstance(value, str):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not text")
+    if "\x00" in value:
+        raise RecordError(f"field {f.name!r} contains a NUL byte")
+    if len(value) > MAX_TEXT:
+        raise RecordError(f"field {f.name!r} is longer than {MAX_TEXT:,} characters")
+    if not f.blank and not value.strip():
+        raise RecordError(f"field {f.name!r} is empty")
+    return value
+
+
+def _check_steps(f: Field, value: Any) -> Any:
+    if not isinstance(value, list):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a list of steps")
+    return [check_value(STEP, s) for s in value]
+
+
+def _check_raw(f: Field, value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is not a plain value")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is too large to be a number")
+    if isinstance(value, int) and not INT64[0] <= value <= INT64[1]:
+        raise RecordError(f"field {f.name!r}: {_shown(value)} is too large")
+    return value
+
+
+_CHECKS: dict[str, Callable[[Field, Any], Any]] = {
+    "uid": _check_uid, "link": _check_uid, "timestamp": _check_timestamp,
+    "when": _check_when, "date": _check_date, "quarter": _check_quarter, "int": _check_int,
+    "real": _check_real, "bool": _check_bool, "choice": _check_choice, "line": _check_line,
+    "tag": _check_line, "text": _check_text, "steps": _check_steps, "raw": _check_raw,
+}
 
 
 def check_record(kind: Kind, data: Any) -> dict:
@@ -501,30 +540,47 @@ def check_record(kind: Kind, data: Any) -> dict:
         raise RecordError(f"{kind.marker} {text}" if text.startswith("field") else text) from None
 
 
+def _check_plan(kind: Kind) -> tuple[frozenset, list, list]:
+    """What checking a record of ``kind`` needs, worked out once per kind (the dataclass
+    is frozen, so it is kept in the instance dict): the names a record may have, and
+    for each field and child its check function."""
+    plan = kind.__dict__.get("_check_plan")
+    if plan is None:
+        names = frozenset([f.name for f in kind.fields] + [c.name for c in kind.children])
+        fields = [(f.name, f, _CHECKS[f.type]) for f in kind.fields]
+        children = [(c, c.fields[0], _CHECKS[c.fields[0].type] if c.scalar else None)
+                    for c in kind.children]
+        plan = kind.__dict__["_check_plan"] = (names, fields, children)
+    return plan
+
+
 def _check_record(kind: Kind, data: Any) -> dict:
     if not isinstance(data, dict):
         raise RecordError(f"a {kind.marker} record must be an object, not {_shown(data)}")
-    names = {f.name for f in kind.fields} | {c.name for c in kind.children}
-    unknown = [k for k in data if k not in names]
+    names, fields, children = _check_plan(kind)
+    unknown = [] if data.keys() <= names else [k for k in data if k not in names]
     if unknown:
         raise RecordError(
             f"a {kind.marker} has no field {unknown[0]!r} (fields: {', '.join(sorted(names))})"
         )
     rec: dict = {}
-    for f in kind.fields:
-        if f.name not in data and f.default is not None:
+    for name, f, check in fields:
+        if name in data:
+            value = data[name]
+        elif f.default is not None:
             value = list(f.default) if isinstance(f.default, tuple) else f.default
-        elif f.name not in data and not f.null and f.type != "raw":
-            raise RecordError(f"the {kind.marker} has no {f.name!r}")
+        elif not f.null and f.type != "raw":
+            raise RecordError(f"the {kind.marker} has no {name!r}")
         else:
-            value = data.get(f.name)
-        rec[f.name] = check_value(f, value)
-    for child in kind.children:
+            value = None
+        rec[name] = check_value(f, value) if value is None else check(f, value)
+    for child, first, check in children:
         items = data.get(child.name, [])
         if not isinstance(items, list):
             raise RecordError(f"{child.name!r} of a {kind.marker} must be a list")
-        if child.scalar:
-            rec[child.name] = [check_value(child.fields[0], v) for v in items]
+        if check is not None:
+            rec[child.name] = [check_value(first, v) if v is None else check(first, v)
+                               for v in items]
         else:
             rec[child.name] = [_check_child(kind, child, item) for item in items]
     if kind.rule and (problem := kind.rule(rec)):
@@ -585,21 +641,29 @@ def _out_value(f: Field, value: Any) -> Any:
     return value
 
 
-def iter_records(
+def iter_rows(
     conn: sqlite3.Connection,
     kinds: list[Kind],
     date_from: str | None = None,
     date_until: str | None = None,
-) -> Iterator[tuple[Kind, dict]]:
-    """Every record of ``kinds`` in dependency order, as plain data, read in batches
-    from one consistent snapshot. ``date_from``/``date_until`` limit the dated kinds."""
+    columns: Callable[[Kind], list[str]] | None = None,
+) -> Iterator[tuple[Kind, list[tuple]]]:
+    """Every record of ``kinds`` in dependency order, in batches of raw rows read from
+    one consistent snapshot: the fields in ``kind.fields`` order (links as uids), then
+    each child list as JSON text. :func:`record_maker` turns a row into a record;
+    exporters that write rows directly save that per-record work. ``columns`` gives
+    other select expressions for a kind (table alias ``t``), such as
+    :func:`json_columns`. ``date_from``/``date_until`` limit the dated kinds."""
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")  # one snapshot, even while another pj writes
     try:
         for kind in kinds:
-            cols = [_value_sql(f, "t") for f in kind.fields]
-            cols += [_child_sql(c) for c in kind.children]
+            if columns is not None:
+                cols = columns(kind)
+            else:
+                cols = [_value_sql(f, "t") for f in kind.fields]
+                cols += [_child_sql(c) for c in kind.children]
             where, params = [], []
             if kind.day and date_from:
                 where.append(f"t.[{kind.day}] >= ?")
@@ -612,27 +676,131 @@ def iter_records(
                 sql += " WHERE " + " AND ".join(where)
             sql += f" ORDER BY {kind.order}"
             cur = conn.execute(sql, params)
-            n = len(kind.fields)
-            while rows := cur.fetchmany(BATCH):
-                for row in rows:
-                    values = {f.name: _out_value(f, row[i]) for i, f in enumerate(kind.fields)}
-                    for j, child in enumerate(kind.children):
-                        items = json.loads(row[n + j])
-                        if not child.scalar:
-                            items = [
-                                {f.name: _out_value(f, it[f.name]) for f in child.fields}
-                                for it in items
-                            ]
-                        values[child.name] = items
-                    yield kind, {
-                        item.name: values[item.name] for item in kind.layout()
-                    }
+            while rows := cur.fetchmany(FETCH):
+                yield kind, rows
     finally:
         # An export that failed half way may drop this generator after the connection
         # closed, which ended the read transaction already.
         with contextlib.suppress(sqlite3.ProgrammingError):
             if own and conn.in_transaction:
                 conn.execute("COMMIT")
+
+
+def record_maker(kind: Kind) -> Callable[[tuple], dict]:
+    """A function turning a row of :func:`iter_rows` into the record as plain data,
+    its keys in ``kind.layout()`` order."""
+    n = len(kind.fields)
+    fields = list(enumerate(kind.fields))
+    children = [(n + j, child) for j, child in enumerate(kind.children)]
+    order = [item.name for item in kind.layout()]
+
+    def make(row: tuple) -> dict:
+        values = {f.name: _out_value(f, row[i]) for i, f in fields}
+        for i, child in children:
+            items = json.loads(row[i])
+            if not child.scalar:
+                items = [
+                    {f.name: _out_value(f, it[f.name]) for f in child.fields} for it in items
+                ]
+            values[child.name] = items
+        return {name: values[name] for name in order}
+
+    return make
+
+
+# Field types SQLite's json_quote writes exactly as json.dumps(ensure_ascii=False) does:
+# text columns (and link uids). Numbers stay with Python: a REAL prints differently.
+_JSON_QUOTED = {"uid", "timestamp", "date", "when", "quarter", "line", "tag", "text",
+                "choice", "link"}
+_JSON_PROBE = "".join(map(chr, range(1, 32))) + "\"\\/\x7f\u2028\u2029\u00a0é😀'<&"
+
+
+def json_quote_agrees(conn: sqlite3.Connection) -> bool:
+    """Whether this SQLite's json_quote escapes text exactly as Python's json does."""
+    try:
+        quoted = conn.execute("SELECT json_quote(?)", (_JSON_PROBE,)).fetchone()[0]
+    except sqlite3.Error:  # built without JSON
+        return False
+    return quoted == json.encoder.encode_basestring(_JSON_PROBE)
+
+
+def json_columns(kind: Kind, quote: bool = True) -> tuple[list[str], list[Field | Child | None]]:
+    """Select expressions that write most of a record's JSON line in SQLite: ``{"key":
+    value, ...}`` in ``kind.layout()`` order, the text values quoted by json_quote.
+    Returns the expressions and, for each, None (a finished piece of the line) or the
+    field or child whose raw value Python still has to encode (numbers, children; with
+    ``quote`` False, texts too)."""
+    exprs: list[str] = []
+    spec: list[Field | Child | None] = []
+    piece: list[str] = []
+
+    def close() -> None:
+        if piece:
+            exprs.append(" || ".join(piece))
+            spec.append(None)
+            piece.clear()
+
+    for n, item in enumerate(kind.layout()):
+        key = ("{" if n == 0 else ", ") + json.dumps(item.name) + ": "
+        piece.append("'" + key.replace("'", "''") + "'")
+        if quote and not hasattr(item, "table") and item.type in _JSON_QUOTED:
+            piece.append(f"json_quote({_value_sql(item, 't')})")
+            continue
+        close()
+        exprs.append(_child_sql(item) if hasattr(item, "table") else _value_sql(item, "t"))
+        spec.append(item)
+    piece.append("'}'")
+    close()
+    return exprs, spec
+
+
+class Snapshot:
+    """The records an export writes, read from one consistent snapshot when iterated:
+    as raw rows (:meth:`rows`) or as JSON pieces (:meth:`json_rows`). ``counts`` tells
+    how many records of each kind were read."""
+
+    def __init__(self, conn: sqlite3.Connection, kinds: list[Kind],
+                 date_from: str | None = None, date_until: str | None = None):
+        self.conn, self.kinds = conn, kinds
+        self.date_from, self.date_until = date_from, date_until
+        self.counts = {k.name: 0 for k in kinds}
+        self.json_spec: dict[str, list[Field | Child | None]] = {}
+
+    def rows(self) -> Iterator[tuple[Kind, list[tuple]]]:
+        """Batches of rows as :func:`iter_rows` reads them."""
+        yield from self._counted(iter_rows(self.conn, self.kinds, self.date_from, self.date_until))
+
+    def json_rows(self) -> Iterator[tuple[Kind, list[tuple]]]:
+        """Batches of rows of :func:`json_columns`; ``json_spec[kind.name]`` says what
+        each column holds."""
+        quote = json_quote_agrees(self.conn)
+
+        def columns(kind: Kind) -> list[str]:
+            exprs, self.json_spec[kind.name] = json_columns(kind, quote)
+            return exprs
+
+        yield from self._counted(iter_rows(self.conn, self.kinds, self.date_from,
+                                           self.date_until, columns))
+
+    def _counted(self, batches):
+        for kind, rows in batches:
+            self.counts[kind.name] += len(rows)
+            yield kind, rows
+
+
+def iter_records(
+    conn: sqlite3.Connection,
+    kinds: list[Kind],
+    date_from: str | None = None,
+    date_until: str | None = None,
+) -> Iterator[tuple[Kind, dict]]:
+    """Every record of ``kinds`` in dependency order, as plain data (see
+    :func:`iter_rows`)."""
+    makers: dict[str, Callable[[tuple], dict]] = {}
+    for kind, rows in iter_rows(conn, kinds, date_from, date_until):
+        make = makers.get(kind.name) or makers.setdefault(kind.name, record_maker(kind))
+        for row in rows:
+            yield kind, make(row)
 
 
 # --- import ---------------------------------------------------------------------------
@@ -681,7 +849,8 @@ def _chunks(values: list, size: int = BATCH) -> Iterator[list]:
 def pause_search_index(conn: sqlite3.Connection) -> list[str] | None:
     """Into a journal without reflections, an import fills the full-text index once at
     the end instead of row by row (about 4x faster on large imports). Drops the index
-    triggers and returns their SQL for :func:`resume_search_index`; call both inside
+    triggers (and the reflections' secondary indexes) and returns their SQL for
+    :func:`resume_search_index`; call both inside
     the import's transaction, so a failure brings the triggers back with everything
     else. Returns None (nothing paused) when the journal already holds reflections:
     rebuilding their index would cost more than it saves."""
@@ -693,7 +862,16 @@ def pause_search_index(conn: sqlite3.Connection) -> list[str] | None:
     ).fetchall()
     for name, _ in triggers:
         conn.execute(f"DROP TRIGGER [{name}]")
-    return [sql for _, sql in triggers]
+    # The reflections' own secondary indexes (by day, by step, partner and tag) are
+    # likewise built once, sorted, at the end: the import never looks rows up by them.
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND tbl_name IN ('reflections', 'reflection_steps', 'reflection_partners',"
+        " 'reflection_tags')"
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f"DROP INDEX [{name}]")
+    return [sql for _, sql in indexes] + [sql for _, sql in triggers]
 
 
 def resume_search_index(conn: sqlite3.Connection, triggers: list[str] | None) -> None:
@@ -701,7 +879,11 @@ def resume_search_index(conn: sqlite3.Connection, triggers: list[str] | None) ->
         return
     for sql in triggers:
         conn.execute(sql)
+    # Merging segments while the index is rebuilt costs a quarter of the rebuild; the
+    # default merging (automerge 4) is back before the transaction ends.
+    conn.execute("INSERT INTO reflections_fts (reflections_fts, rank) VALUES ('automerge', 0)")
     conn.execute("INSERT INTO reflections_fts (reflections_fts) VALUES ('rebuild')")
+    conn.execute("INSERT INTO reflections_fts (reflections_fts, rank) VALUES ('automerge', 4)")
 
 
 class Merge:
@@ -725,6 +907,7 @@ class Merge:
         self._retrying = False
         self._alias: dict[tuple[str, str], int] = {}  # (kind, uid in the file) → local id
         self._renamed: dict[str, dict[str, str]] = {}  # kind → {id in the file: id here}
+        self._row_plans: dict[tuple[str, bool], tuple[list[str], list[tuple[str, str]]]] = {}
 
     # records in
 
@@ -930,21 +1113,34 @@ class Merge:
             taken.add(item.rec[kind.rename])
 
     def _row(self, kind: Kind, item: _Item, *, update: bool) -> tuple[list[str], list]:
-        cols, values = [], []
-        for f in kind.fields:
-            if update and (f.name == kind.key or f.name == kind.rename):
-                continue  # the journal keeps its own uid and short id
-            value = item.links[f.name] if f.link else item.rec[f.name]
-            if f.type == "steps":
-                value = json.dumps(value)
-            elif f.type == "bool":
-                value = int(value)
-            cols.append(f.col)
-            values.append(value)
-        for column, source in kind.derived:
-            cols.append(column)
-            values.append(name_key(item.rec[source]))
+        cols, plan = self._row_plan(kind, update)
+        rec, links = item.rec, item.links
+        values = [
+            (links[name] if how == "link" else json.dumps(rec[name]) if how == "steps"
+             else int(rec[name]) if how == "bool" else name_key(rec[name]) if how == "key"
+             else rec[name])
+            for name, how in plan
+        ]
         return cols, values
+
+    def _row_plan(self, kind: Kind, update: bool) -> tuple[list[str], list[tuple[str, str]]]:
+        """The columns a record is written to and, for each, the field it comes from and
+        how (as is, a link's local id, steps as JSON, a bool as 0/1, a name's key)."""
+        key = (kind.name, update)
+        plan = self._row_plans.get(key)
+        if plan is None:
+            cols, how = [], []
+            for f in kind.fields:
+                if update and (f.name == kind.key or f.name == kind.rename):
+                    continue  # the journal keeps its own uid and short id
+                cols.append(f.col)
+                how.append((f.name, "link" if f.link else f.type if f.type in ("steps", "bool")
+                            else ""))
+            for column, source in kind.derived:
+                cols.append(column)
+                how.append((source, "key"))
+            plan = self._row_plans[key] = (cols, how)
+        return plan
 
     def _write(self, kind: Kind, inserts: list[_Item], updates: list[tuple[_Item, int]]) -> None:
         self.conn.execute("SAVEPOINT pj_import_batch")
