@@ -244,15 +244,16 @@ def header_line(meta: ExportMeta, part: str | None = None) -> str:
     return f"{MARKDOWN_HEADER}{VERSION} {' '.join(parts)} -->"
 
 
-_INLINE: dict[str, list[tuple[str, str]]] = {}
-
-
 def inline_items(kind) -> list[tuple[str, str]]:
     """(name, type) of what a record's marker carries: every field that is not a text
-    block, and the lists of single values (steps, partner uids, tags)."""
-    if kind.name not in _INLINE:
-        _INLINE[kind.name] = _inline_items(kind)
-    return _INLINE[kind.name]
+    block, and the lists of single values (steps, partner uids, tags).
+
+    Remembered on the kind itself, not by its name: each journal has its own copy of a
+    kind, trimmed to the columns its schema has (store.transfer.available_kinds)."""
+    cached = kind.__dict__.get("_inline")
+    if cached is None:
+        cached = kind.__dict__["_inline"] = _inline_items(kind)
+    return cached
 
 
 def _inline_items(kind) -> list[tuple[str, str]]:
