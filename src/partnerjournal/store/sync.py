@@ -19,7 +19,8 @@ from typing import Iterable
 from ..errors import JournalError, NotFound, UsageError
 from ..exchange.merge import Entry, Key, State, Tombstone, Version, order, canonical
 from .journal import name_key, new_uid
-from .transfer import KIND, KINDS, Field, Kind, available_kinds, iter_records, newer
+from ..exchange.kinds import DELETED, links  # noqa: F401 - DELETED re-exported
+from .transfer import KIND, Kind, available_kinds, iter_records, newer
 
 
 @dataclass(frozen=True)
@@ -390,20 +391,7 @@ def resolve_conflict(conn: sqlite3.Connection, cid: int, keep: str, now: str) ->
 
 def refs(kinds: Iterable[Kind]):
     """The merge's view of links: the (kind, uid) each record names."""
-    links = {
-        k.name: ([(f.name, f.link) for f in k.fields if f.link],
-                 [(c.name, c.fields[0].link) for c in k.children if c.scalar and c.fields[0].link])
-        for k in kinds
-    }
-
-    def named(kind: str, record: dict) -> list[Key]:
-        fields, children = links.get(kind, ((), ()))
-        out = [(target, record[name]) for name, target in fields if record.get(name)]
-        for name, target in children:
-            out += [(target, uid) for uid in record.get(name) or ()]
-        return out
-
-    return named
+    return links(kinds)
 
 
 def open_conflicts(conn: sqlite3.Connection) -> int:
@@ -428,21 +416,6 @@ def last_sync(conn: sqlite3.Connection) -> tuple[str, str] | None:
 
 
 # --- deletes in exports and imports ----------------------------------------------------
-
-# Deleted records travel in exports after every kind (only when there are any), so an
-# import deletes them too and an older export does not bring them back. Not a record:
-# the import reads them with this description and hands them to apply_deletes.
-DELETED = Kind(
-    "deleted", "deleted", "Deleted records", "tombstones",
-    fields=(
-        Field("kind", "choice", choices=tuple(k.name for k in KINDS)),
-        Field("uid", "uid"),
-        Field("deleted_at", "timestamp"),
-        Field("device", "line", hi=100),
-    ),
-    order="t.kind, t.uid", local_id=False, timestamps=False,
-)
-
 
 def has_deletes(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM tombstones LIMIT 1").fetchone() is not None
