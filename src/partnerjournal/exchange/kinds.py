@@ -23,6 +23,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable
 
+from ..models import BOXES, COMMITMENT_STATUSES, OBJECTIVE_KINDS, RELATIONS, TRUST_FACTORS
+
 MAX_TEXT = 1_000_000
 INT64 = (-(2**63), 2**63 - 1)
 _UID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:~-]{0,99}")
@@ -108,6 +110,11 @@ class Kind:
     local_id: bool = True  # has an integer ``id`` that stays local
     timestamps: bool = True
     rule: Callable[[dict], str | None] | None = None
+    # How a record is shown to readers: its markdown heading, from the record and a
+    # function giving the name of a linked record (kind, uid) -> name; and the field
+    # that names it where other records link to it (a partner's name).
+    heading: Callable[[dict, Callable[[str, str], str]], str] | None = None
+    shown: str = ""
 
     # Both are asked for once per exported record: computed once per kind (the
     # instance dict is written directly, as the dataclass is frozen).
@@ -174,6 +181,7 @@ KINDS: tuple[Kind, ...] = (
         "settings", "setting", "Settings", "settings", key="key", order="t.key",
         fields=(Field("key", "line", blank=False, hi=200), Field("value", "text", block=False)),
         local_id=False, timestamps=False, rule=_setting_rule,
+        heading=lambda r, of: r["key"],
     ),
     Kind(
         "custom_prompts", "prompt", "Your prompts", "custom_prompts",
@@ -182,28 +190,31 @@ KINDS: tuple[Kind, ...] = (
             Field("text", "text", blank=False), Field("steps", "steps"), *_stamps(),
         ),
         order="t.created_at, t.uid", rename="id", local_id=False,
+        heading=lambda r, of: r["id"],
     ),
     Kind(
         "partners", "partner", "Partners", "partners",
         fields=(
             Field("uid", "uid"), Field("name", "line", blank=False, hi=100),
             Field("box", "choice", null=True,
-                  choices=("leadership", "managers", "teams", "employees")),
-            Field("relation", "choice", null=True, choices=("direct", "influential", "guidance")),
+                  choices=BOXES),
+            Field("relation", "choice", null=True, choices=RELATIONS),
             Field("note", "text", null=True), Field("archived_at", "when", null=True),
             *_stamps(),
         ),
         order="t.name_key, t.uid", natural="name_key", derived=(("name_key", "name"),),
+        heading=lambda r, of: r["name"], shown="name",
     ),
     Kind(
         "objectives", "objective", "Objectives", "objectives",
         fields=(
             Field("uid", "uid"), Field("name", "line", blank=False, hi=200),
-            Field("kind", "choice", choices=("business", "customer", "employee")),
+            Field("kind", "choice", choices=OBJECTIVE_KINDS),
             Field("unit", "line", null=True, hi=50), Field("target", "real", null=True),
             Field("lower_is_better", "bool", default=False), *_stamps(),
         ),
         order="t.name_key, t.uid", natural="name_key", derived=(("name_key", "name"),),
+        heading=lambda r, of: r["name"], shown="name",
     ),
     Kind(
         "evaluations", "evaluation", "Quarterly evaluations", "evaluations",
@@ -218,6 +229,7 @@ KINDS: tuple[Kind, ...] = (
                   order="step", marker="rating"),
         ),
         order="t.quarter, t.uid", natural="quarter",
+        heading=lambda r, of: f"Evaluation of {r['quarter']}", shown="quarter",
     ),
     Kind(
         "reflections", "reflection", "Reflections", "reflections",
@@ -238,6 +250,7 @@ KINDS: tuple[Kind, ...] = (
                   order="tag"),
         ),
         order="t.date, t.created_at, t.uid", day="date",
+        heading=lambda r, of: f"{r['date']} · {r['created_at'][11:16]}",
     ),
     Kind(
         "sessions", "session", "Partnership sessions", "sessions",
@@ -248,35 +261,37 @@ KINDS: tuple[Kind, ...] = (
             *_stamps(),
         ),
         order="t.date, t.created_at, t.uid", day="date",
+        heading=lambda r, of: f"{r['date']} · session with {of('partners', r['partner'])}",
     ),
     Kind(
         "commitments", "commitment", "Commitments", "commitments",
         fields=(
             Field("uid", "uid"), _partner(), Field("date", "date"),
             Field("text", "text", blank=False), Field("due", "date", null=True),
-            Field("status", "choice", choices=("open", "kept", "dropped"), default="open"),
+            Field("status", "choice", choices=COMMITMENT_STATUSES, default="open"),
             Field("closed_at", "date", null=True), Field("reason", "text", null=True),
             *_stamps(),
         ),
         order="t.date, t.created_at, t.uid", day="date", rule=_commitment_rule,
+        heading=lambda r, of: f"{r['date']} · commitment to {of('partners', r['partner'])}",
     ),
     Kind(
         "trust_checks", "trust_check", "Trust checks", "trust_checks",
         fields=(
             Field("uid", "uid"), _partner(), Field("date", "date"),
             *(Field(n, "int", lo=1, hi=10)
-              for n in ("credibility", "reliability", "intimacy", "self_orientation")),
+              for n in TRUST_FACTORS),
             *_stamps(),
         ),
         order="t.date, t.created_at, t.uid", day="date",
+        heading=lambda r, of: f"{r['date']} · trust check with {of('partners', r['partner'])}",
     ),
     Kind(
         "feedback", "partner_feedback", "Partner feedback", "feedback",
         fields=(
             Field("uid", "uid"), _partner(), Field("date", "date"),
             *(Field(n, "int", null=True, lo=1, hi=10)
-              for n in ("credibility", "reliability", "intimacy", "self_orientation",
-                        "satisfaction")),
+              for n in (*TRUST_FACTORS, "satisfaction")),
             Field("keep", "text", default=""), Field("change", "text", default=""),
             *_stamps(),
         ),
@@ -302,6 +317,7 @@ KINDS: tuple[Kind, ...] = (
             *_stamps(),
         ),
         order="t.date, t.created_at, t.uid", day="date",
+        heading=lambda r, of: f"{r['date']} · {of('objectives', r['objective'])}",
     ),
     Kind(
         "adjustments", "adjustment", "Adjustments", "adjustments",
@@ -313,6 +329,7 @@ KINDS: tuple[Kind, ...] = (
         ),
         order="(SELECT e.quarter FROM evaluations e WHERE e.id = t.evaluation_id),"
               " t.position, t.created_at, t.uid",
+        heading=lambda r, of: f"Adjustment for {of('evaluations', r['evaluation'])}",
     ),
 )
 KIND = {k.name: k for k in KINDS}
@@ -564,6 +581,7 @@ DELETED = Kind(
         Field("device", "line", hi=100),
     ),
     order="t.kind, t.uid", local_id=False, timestamps=False,
+    heading=lambda r, of: f"Deleted {r['kind'].replace('_', ' ')} {r['uid']}",
 )
 
 

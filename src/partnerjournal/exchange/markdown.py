@@ -142,16 +142,15 @@ class _Names:
         self._catalog = None
 
     def remember(self, kind, rec: dict) -> None:
-        shown = {"partners": "name", "objectives": "name", "evaluations": "quarter"}
-        if kind.name in shown:
-            self.by_kind.setdefault(kind.name, {})[rec["uid"]] = rec[shown[kind.name]]
+        if kind.shown:
+            self.by_kind.setdefault(kind.name, {})[rec["uid"]] = rec[kind.shown]
         elif kind.name == "custom_prompts":
             self.by_kind.setdefault("prompts", {})[rec["id"]] = rec["text"]
 
     @staticmethod
     def inert(kind) -> bool:
         """Whether records of ``kind`` are never remembered (never shown by name)."""
-        return kind.name not in ("partners", "objectives", "evaluations", "custom_prompts")
+        return not kind.shown and kind.name != "custom_prompts"
 
     def of(self, kind_name: str, uid: str) -> str:
         return self.by_kind.get(kind_name, {}).get(uid, uid)
@@ -178,30 +177,9 @@ class _Names:
 
 
 def _heading(kind, rec: dict, names: _Names) -> str:
-    partner = names.of("partners", rec["partner"]) if "partner" in rec else ""
-    k = kind.name
-    if k == "settings":
-        return rec["key"]
-    if k == "custom_prompts":
-        return rec["id"]
-    if k in ("partners", "objectives"):
-        return rec["name"]
-    if k == "evaluations":
-        return f"Evaluation of {rec['quarter']}"
-    if k == "reflections":
-        return f"{rec['date']} · {rec['created_at'][11:16]}"
-    if k == "sessions":
-        return f"{rec['date']} · session with {partner}"
-    if k == "commitments":
-        return f"{rec['date']} · commitment to {partner}"
-    if k == "trust_checks":
-        return f"{rec['date']} · trust check with {partner}"
-    if k == "measurements":
-        return f"{rec['date']} · {names.of('objectives', rec['objective'])}"
-    if k == "adjustments":
-        return f"Adjustment for {names.of('evaluations', rec['evaluation'])}"
-    if k == "deleted":
-        return f"Deleted {rec['kind'].replace('_', ' ')} {rec['uid']}"
+    """A record's heading, as its kind describes it (exchange/kinds.py)."""
+    if kind.heading is not None:
+        return kind.heading(rec, names.of)
     return " · ".join(str(rec[n]) for n in ("date",) if n in rec) or kind.label
 
 
