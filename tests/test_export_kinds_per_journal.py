@@ -36,3 +36,21 @@ def test_a_v3_journal_exported_after_a_v1_journal_keeps_its_partner_fields(copy_
     # and the other way round: the v1 journal again, after the v3 one
     assert export_markdown(copy_fixture("journal-v1.sqlite")).split("\n", 1)[1] == \
         v1.split("\n", 1)[1]
+
+
+def test_the_description_of_the_kinds_holds_no_sql():
+    """exchange/kinds.py says what a journal holds; store/transfer.py writes the SQL."""
+    import re
+
+    from partnerjournal.exchange.kinds import DELETED, KINDS
+
+    name = re.compile(r"[a-z_]+(\.[a-z_]+)?")
+    for kind in (*KINDS, DELETED):
+        assert kind.order and all(name.fullmatch(term) for term in kind.order), kind.name
+        for term in kind.order:
+            if "." in term:
+                link = term.split(".")[0]
+                assert kind.field_names[link].link, (kind.name, term)
+        assert name.fullmatch(kind.table)
+        for f in kind.fields:
+            assert name.fullmatch(f.col), (kind.name, f.name)

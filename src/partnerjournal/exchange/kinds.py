@@ -102,7 +102,9 @@ class Kind:
     fields: tuple[Field, ...]
     children: tuple[Child, ...] = ()
     key: str = "uid"
-    order: str = "t.uid"  # SQL; never by local id, so exports of merged journals agree
+    # the export's order: columns, or "link.field" for a field of the linked record;
+    # never the local id, so exports of merged journals agree
+    order: tuple[str, ...] = ("uid",)
     day: str = ""  # column giving the record's day, for --from/--until
     natural: str = ""  # column also matched when uids differ (case-blind names)
     derived: tuple[tuple[str, str], ...] = ()  # (column, field): name_key from name
@@ -178,7 +180,7 @@ STEP = Field("step", "int", lo=1, hi=13)
 # import finds every partner before the reflections that name it.
 KINDS: tuple[Kind, ...] = (
     Kind(
-        "settings", "setting", "Settings", "settings", key="key", order="t.key",
+        "settings", "setting", "Settings", "settings", key="key", order=("key",),
         fields=(Field("key", "line", blank=False, hi=200), Field("value", "text", block=False)),
         local_id=False, timestamps=False, rule=_setting_rule,
         heading=lambda r, of: r["key"],
@@ -189,7 +191,7 @@ KINDS: tuple[Kind, ...] = (
             Field("uid", "uid"), Field("id", "line", blank=False, hi=100),
             Field("text", "text", blank=False), Field("steps", "steps"), *_stamps(),
         ),
-        order="t.created_at, t.uid", rename="id", local_id=False,
+        order=("created_at", "uid"), rename="id", local_id=False,
         heading=lambda r, of: r["id"],
     ),
     Kind(
@@ -202,7 +204,7 @@ KINDS: tuple[Kind, ...] = (
             Field("note", "text", null=True), Field("archived_at", "when", null=True),
             *_stamps(),
         ),
-        order="t.name_key, t.uid", natural="name_key", derived=(("name_key", "name"),),
+        order=("name_key", "uid"), natural="name_key", derived=(("name_key", "name"),),
         heading=lambda r, of: r["name"], shown="name",
     ),
     Kind(
@@ -213,7 +215,7 @@ KINDS: tuple[Kind, ...] = (
             Field("unit", "line", null=True, hi=50), Field("target", "real", null=True),
             Field("lower_is_better", "bool", default=False), *_stamps(),
         ),
-        order="t.name_key, t.uid", natural="name_key", derived=(("name_key", "name"),),
+        order=("name_key", "uid"), natural="name_key", derived=(("name_key", "name"),),
         heading=lambda r, of: r["name"], shown="name",
     ),
     Kind(
@@ -228,7 +230,7 @@ KINDS: tuple[Kind, ...] = (
                   (STEP, Field("rating", "int", lo=1, hi=5), Field("note", "text", null=True)),
                   order="step", marker="rating"),
         ),
-        order="t.quarter, t.uid", natural="quarter",
+        order=("quarter", "uid"), natural="quarter",
         heading=lambda r, of: f"Evaluation of {r['quarter']}", shown="quarter",
     ),
     Kind(
@@ -249,7 +251,7 @@ KINDS: tuple[Kind, ...] = (
             Child("tags", "reflection_tags", "reflection_id", (Field("tag", "tag"),),
                   order="tag"),
         ),
-        order="t.date, t.created_at, t.uid", day="date",
+        order=("date", "created_at", "uid"), day="date",
         heading=lambda r, of: f"{r['date']} · {r['created_at'][11:16]}",
     ),
     Kind(
@@ -260,7 +262,7 @@ KINDS: tuple[Kind, ...] = (
             Field("objectives", "text", default=""), Field("feedback", "text", default=""),
             *_stamps(),
         ),
-        order="t.date, t.created_at, t.uid", day="date",
+        order=("date", "created_at", "uid"), day="date",
         heading=lambda r, of: f"{r['date']} · session with {of('partners', r['partner'])}",
     ),
     Kind(
@@ -272,7 +274,7 @@ KINDS: tuple[Kind, ...] = (
             Field("closed_at", "date", null=True), Field("reason", "text", null=True),
             *_stamps(),
         ),
-        order="t.date, t.created_at, t.uid", day="date", rule=_commitment_rule,
+        order=("date", "created_at", "uid"), day="date", rule=_commitment_rule,
         heading=lambda r, of: f"{r['date']} · commitment to {of('partners', r['partner'])}",
     ),
     Kind(
@@ -283,7 +285,7 @@ KINDS: tuple[Kind, ...] = (
               for n in TRUST_FACTORS),
             *_stamps(),
         ),
-        order="t.date, t.created_at, t.uid", day="date",
+        order=("date", "created_at", "uid"), day="date",
         heading=lambda r, of: f"{r['date']} · trust check with {of('partners', r['partner'])}",
     ),
     Kind(
@@ -295,7 +297,7 @@ KINDS: tuple[Kind, ...] = (
             Field("keep", "text", default=""), Field("change", "text", default=""),
             *_stamps(),
         ),
-        order="t.date, t.created_at, t.uid", day="date",
+        order=("date", "created_at", "uid"), day="date",
     ),
     Kind(
         "stories", "story", "Stories", "stories",
@@ -306,7 +308,7 @@ KINDS: tuple[Kind, ...] = (
         children=(
             Child("partners", "story_partners", "story_id", (_partner(),), order="partner"),
         ),
-        order="t.date, t.created_at, t.uid", day="date",
+        order=("date", "created_at", "uid"), day="date",
     ),
     Kind(
         "measurements", "measurement", "Measurements", "measurements",
@@ -316,7 +318,7 @@ KINDS: tuple[Kind, ...] = (
             Field("date", "date"), Field("value", "real"), Field("note", "text", null=True),
             *_stamps(),
         ),
-        order="t.date, t.created_at, t.uid", day="date",
+        order=("date", "created_at", "uid"), day="date",
         heading=lambda r, of: f"{r['date']} · {of('objectives', r['objective'])}",
     ),
     Kind(
@@ -327,8 +329,7 @@ KINDS: tuple[Kind, ...] = (
             Field("position", "int", lo=0, hi=1_000_000, default=0),
             Field("text", "text", blank=False), Field("steps", "steps", default=()), *_stamps(),
         ),
-        order="(SELECT e.quarter FROM evaluations e WHERE e.id = t.evaluation_id),"
-              " t.position, t.created_at, t.uid",
+        order=("evaluation.quarter", "position", "created_at", "uid"),
         heading=lambda r, of: f"Adjustment for {of('evaluations', r['evaluation'])}",
     ),
 )
@@ -580,7 +581,7 @@ DELETED = Kind(
         Field("deleted_at", "timestamp"),
         Field("device", "line", hi=100),
     ),
-    order="t.kind, t.uid", local_id=False, timestamps=False,
+    order=("kind", "uid"), local_id=False, timestamps=False,
     heading=lambda r, of: f"Deleted {r['kind'].replace('_', ' ')} {r['uid']}",
 )
 

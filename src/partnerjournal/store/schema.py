@@ -317,7 +317,10 @@ CREATE TABLE sync_peers (
 );
 """
 
-# (kind, table, key column, the column whose value names a record's first version)
+# (kind, table, key column, the column whose value names a record's first version).
+# Written out here rather than read from exchange/kinds.py: a migration must stay what
+# it was when released, whatever the description becomes. A later migration that adds a
+# record table adds its triggers with _sync_triggers(...) too; a new column needs none.
 SYNCED_TABLES: tuple[tuple[str, str, str, str], ...] = (
     ("settings", "settings", "key", "value"),
     ("custom_prompts", "custom_prompts", "uid", "updated_at"),

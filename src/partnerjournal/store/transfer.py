@@ -92,6 +92,20 @@ def _value_sql(f: Field, alias: str) -> str:
     return f"{alias}.[{f.col}]"
 
 
+def _order_sql(kind: Kind) -> str:
+    """The kind's export order (exchange/kinds.py) as SQL over the table aliased t."""
+    terms = []
+    for name in kind.order:
+        if "." in name:  # a field of the linked record: evaluation.quarter
+            link, column = name.split(".", 1)
+            f = kind.field_names[link]
+            terms.append(f"(SELECT l.[{column}] FROM [{KIND[f.link].table}] l"
+                         f" WHERE l.rowid = t.[{f.col}])")
+        else:
+            terms.append(f"t.[{name}]")
+    return ", ".join(terms)
+
+
 def _child_sql(child: Child) -> str:
     where = f"x.[{child.parent}] = t.rowid"
     if child.scalar:
@@ -154,7 +168,7 @@ def iter_rows(
             sql = f"SELECT {', '.join(cols)} FROM [{kind.table}] t"
             if where:
                 sql += " WHERE " + " AND ".join(where)
-            sql += f" ORDER BY {kind.order}"
+            sql += f" ORDER BY {_order_sql(kind)}"
             cur = conn.execute(sql, params)
             while rows := cur.fetchmany(FETCH):
                 yield kind, rows
