@@ -109,7 +109,13 @@ def sync(
                      help="Give this journal a new device id first: for a copy of a journal"
                      " (a backup restored on another machine) that should sync as its own."),
     ] = False,
-    encrypt: opt.Encrypt = None,
+    encrypt: Annotated[
+        Optional[bool],
+        typer.Option("--encrypt/--no-encrypt", show_default=False,
+                     help="Encrypt this journal's file (age format) with a passphrase, or to"
+                     " --to keys. --no-encrypt writes it plain whatever 'pj config get"
+                     " sync-encrypt' says."),
+    ] = None,
     to: opt.To = None,
     to_file: opt.ToFile = None,
     identity: opt.Identity = None,
