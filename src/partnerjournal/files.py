@@ -108,6 +108,9 @@ class AtomicFolder:
             yield fh
 
     def commit(self) -> None:
+        for _, path in self.pending:  # checked first: a refused rename would leave a mix
+            if path.is_dir():
+                raise UsageError(f"{path} is a folder: move it away, or export to another folder")
         if len(self.pending) > 64 and hasattr(os, "sync"):
             # One sync writes them all out together (Linux waits for it); the fsyncs
             # below then find them on disk already, instead of one journal commit each.

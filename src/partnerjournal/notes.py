@@ -50,14 +50,19 @@ def _yaml_escape(match: re.Match) -> str:
     if short is not None:
         return short
     n = ord(ch)
+    if 0xD800 <= n <= 0xDFFF:
+        # A lone surrogate is no character (no UTF-8 file can hold one), and strict
+        # parsers such as libyaml refuse its escape: it becomes the replacement character.
+        return "\\uFFFD"
     if n < 0x100:
         return f"\\x{n:02X}"
     return f"\\u{n:04X}" if n < 0x10000 else f"\\U{n:08X}"
 
 
 def yaml_quote(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar on one line, every other character kept
-    as it is: ``yaml_quote('Ana "A" López')`` is ``"Ana \\"A\\" López"``."""
+    """``text`` as a YAML double-quoted scalar on one line, the characters YAML cannot
+    hold escaped and every other one kept as it is: ``yaml_quote('Ana "A" López')`` is
+    ``"Ana \\"A\\" López"``."""
     return '"' + _YAML_UNSAFE.sub(_yaml_escape, text) + '"'
 
 
@@ -119,8 +124,9 @@ def safe_file_name(name: str) -> str:
     if len(data) > MAX_NAME_BYTES:
         text = data[:MAX_NAME_BYTES].decode("utf-8", "ignore")
     text = text.lstrip(". ").rstrip(". \u200d")
-    if text.split(".")[0].rstrip().upper() in _RESERVED:
-        text += "_"
+    stem, dot, rest = text.partition(".")
+    if stem.rstrip().upper() in _RESERVED:  # reserved whatever follows a dot
+        text = f"{stem.rstrip()}_{dot}{rest}"
     return text or "partner"
 
 
