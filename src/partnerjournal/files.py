@@ -94,13 +94,14 @@ class AtomicFolder:
         """A file ``name`` (``2026-11.md``, ``partners/Ana.md``) in the folder; a
         subfolder it needs is created owner-only (and removed again on discard)."""
         path = self.folder / name
-        if Path(name).is_absolute() or ".." in Path(name).parts:
-            raise ValueError(f"{name!r} is not a name inside the folder")
-        if path.parent != self.folder and not path.parent.is_dir():
-            missing = [p for p in reversed(path.relative_to(self.folder).parents)
-                       if p != Path(".") and not (self.folder / p).exists()]
-            make_private_dir(path.parent)
-            self.made += [self.folder / p for p in missing]
+        if "/" in name or os.sep in name or name.startswith(".."):  # in a subfolder?
+            if Path(name).is_absolute() or ".." in Path(name).parts:
+                raise ValueError(f"{name!r} is not a name inside the folder")
+            if not path.parent.is_dir():
+                missing = [p for p in reversed(path.relative_to(self.folder).parents)
+                           if p != Path(".") and not (self.folder / p).exists()]
+                make_private_dir(path.parent)
+                self.made += [self.folder / p for p in missing]
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         self.pending.append((tmp, path))
         os.chmod(tmp, 0o600)  # mkstemp makes it 0600 already; say so whatever the platform

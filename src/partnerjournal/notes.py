@@ -73,23 +73,24 @@ class Plain(str):
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+# A list item's line; tags and links repeat from file to file.
+_item = functools.lru_cache(maxsize=8192)(lambda value: f"  - {yaml_quote(value)}\n")
+
+
 def front_matter(fields: list[tuple[str, Any]]) -> str:
     """YAML front matter: a :class:`Plain` value bare, any other text quoted, a list as
     one quoted item a line (``[]`` when empty)."""
-    lines = ["---"]
+    parts = ["---\n"]
     for key, value in fields:
         if isinstance(value, list):
-            if not value:
-                lines.append(f"{key}: []")
-            else:
-                lines.append(f"{key}:")
-                lines += [f"  - {yaml_quote(v)}" for v in value]
+            parts.append(f"{key}:\n" if value else f"{key}: []\n")
+            parts += map(_item, value)
         elif isinstance(value, Plain):
-            lines.append(f"{key}: {value}")
+            parts.append(f"{key}: {value}\n")
         else:
-            lines.append(f"{key}: {yaml_quote(value)}")
-    lines.append("---")
-    return "\n".join(lines) + "\n"
+            parts.append(f"{key}: {yaml_quote(value)}\n")
+    parts.append("---\n")
+    return "".join(parts)
 
 
 def date_value(day: str) -> str:
@@ -171,8 +172,11 @@ def _first_line(text: str | None) -> str:
 
 def _plain(text: str) -> str:
     """One line for the reader, without control characters."""
-    return " ".join("".join(" " if unicodedata.category(c)[0] == "C" and c not in "\u200d"
-                            else c for c in str(text)).split())
+    text = str(text)
+    if not text.isprintable():  # rare: a character at a time
+        text = "".join(" " if unicodedata.category(c)[0] == "C" and c != "\u200d" else c
+                       for c in text)
+    return " ".join(text.split())
 
 
 _decode = functools.lru_cache(maxsize=4096)(json.loads)  # child lists repeat
@@ -209,6 +213,7 @@ class SplitNotes:
         self.partners: list[dict] = []  # in export order (by name)
         self.by_uid: dict[str, dict] = {}
         self._files: dict[str, str] | None = None
+        self._links: dict[str, str] = {}
         self._pick: dict[tuple, operator.itemgetter] = {}
 
     def _getter(self, kind, names: tuple[str, ...]) -> operator.itemgetter:
@@ -233,6 +238,7 @@ class SplitNotes:
                 self.partners.append(partner)
                 self.by_uid[uid] = partner
             self._files = None
+            self._links.clear()
             return
         if kind.name == "sessions":
             get = self._getter(kind, ("partner", "date", "minutes", "successes",
@@ -262,10 +268,16 @@ class SplitNotes:
         return self._files
 
     def link(self, uid: str) -> str:
-        partner = self.by_uid.get(uid)
-        if partner is None:
-            return f"[[{safe_file_name(uid)}]]"
-        return wiki_link(self.files[uid], partner["name"])
+        """The wiki link to a partner's note."""
+        found = self._links.get(uid)
+        if found is None:
+            partner = self.by_uid.get(uid)
+            if partner is None:
+                found = f"[[{safe_file_name(uid)}]]"
+            else:
+                found = wiki_link(self.files[uid], partner["name"])
+            self._links[uid] = found
+        return found
 
     def day(self, kind) -> DayFront:
         """A gatherer for the next day or month file's reflections."""
