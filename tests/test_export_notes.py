@@ -373,3 +373,20 @@ def test_an_atomic_folder_removes_the_subfolders_it_made_when_writing_fails(tmp_
     with pytest.raises(ValueError):
         with files.atomic_files(tmp_path) as folder:
             folder.open("../outside.md").__enter__()
+
+
+def test_a_journal_without_tags_or_partners_tables_still_gets_front_matter():
+    """An older journal's kinds lack some child lists: they read as empty."""
+    from dataclasses import replace
+
+    from partnerjournal.store import transfer as st
+
+    kind = st.KIND["reflections"]
+    trimmed = replace(kind, children=tuple(c for c in kind.children if c.name == "steps"))
+    split = notes.SplitNotes()
+    day = split.day(trimmed)
+    row = tuple(None for _ in trimmed.fields) + ("[2,4]",)
+    day.add([row, row])
+    assert split.front("2026-10-01", day) == (
+        '---\ndate: 2026-10-01\nsource: partnerjournal\ntags:\n  - "pj/step-2"\n'
+        '  - "pj/step-4"\npartners: []\n---\n')

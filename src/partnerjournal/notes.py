@@ -21,7 +21,7 @@ import json
 import operator
 import re
 import unicodedata
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 PARTNERS_FOLDER = "partners"
 # The line after a partner note's front matter; pj import skips a file that starts so.
@@ -188,7 +188,7 @@ class DayFront:
 
     __slots__ = ("steps", "partners", "tags", "pick")
 
-    def __init__(self, pick: tuple[operator.itemgetter, ...]):
+    def __init__(self, pick: tuple[Callable[[tuple], Any], ...]):
         self.pick = pick
         self.steps: set[str] = set()
         self.partners: set[str] = set()
@@ -214,16 +214,22 @@ class SplitNotes:
         self.by_uid: dict[str, dict] = {}
         self._files: dict[str, str] | None = None
         self._links: dict[str, str] = {}
-        self._pick: dict[tuple, operator.itemgetter] = {}
+        self._pick: dict[tuple, Callable[[tuple], Any]] = {}
 
-    def _getter(self, kind, names: tuple[str, ...]) -> operator.itemgetter:
-        """What picks ``names`` out of a row of ``kind`` (fields, then children)."""
+    def _getter(self, kind, names: tuple[str, ...]) -> Callable[[tuple], Any]:
+        """What picks ``names`` out of a row of ``kind`` (fields, then children); a
+        column an older journal lacks reads as None."""
         key = (kind.name, names)
         if key not in self._pick:
             where = {f.name: i for i, f in enumerate(kind.fields)}
             n = len(kind.fields)
             where.update({c.name: n + j for j, c in enumerate(kind.children)})
-            self._pick[key] = operator.itemgetter(*(where[k] for k in names))
+            if all(k in where for k in names):
+                self._pick[key] = operator.itemgetter(*(where[k] for k in names))
+            else:
+                at = [where.get(k) for k in names]
+                pick = (lambda row: tuple(None if i is None else row[i] for i in at))
+                self._pick[key] = pick if len(at) > 1 else (lambda row: pick(row)[0])
         return self._pick[key]
 
     def see(self, kind, rows: list[tuple]) -> None:
