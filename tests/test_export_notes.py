@@ -59,7 +59,8 @@ def hostile_journal(path: Path) -> dict:
     with sessions, commitments and trust checks for some partners."""
     partners = [
         {"uid": f"hp{i}", "name": name, "box": ("managers", "teams", None)[i % 3],
-         "relation": ("direct", None)[i % 2], "note": f"Note about {name}\n---\n" if i % 4 else None,
+         "relation": ("direct", None)[i % 2],
+         "note": f"Note about {name}\n---\n" if i % 4 else None,
          "archived_at": None, "created_at": T1, "updated_at": T1}
         for i, name in enumerate(NAMES)
     ]
