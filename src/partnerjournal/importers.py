@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, TextIO
 
 from .errors import ImportFormatError
 from .exporters import FORMAT, MARKDOWN_HEADER, VERSION
+from .notes import PARTNER_NOTE
 
 HEADER = "header"  # the kind of the first item: the file's format, version and schema
 
@@ -339,7 +340,7 @@ def read_markdown(stream: TextIO, name: str, kinds: Any) -> Iterator[Incoming]:
     """A partnerjournal markdown export (a whole-journal file or one file of a --split
     folder), record by record. Only the ``<!-- pj:... -->`` markers and the text between
     a block marker and ``<!-- pj:end -->`` are read; headings and the lines written for
-    the reader are ignored."""
+    the reader are ignored. A partner's note of a --split folder yields nothing."""
     lines = _Lines(stream, name)
     it = iter(lines)
     by_marker = {k.marker: k for k in kinds}
@@ -356,6 +357,8 @@ def read_markdown(stream: TextIO, name: str, kinds: Any) -> Iterator[Incoming]:
         first = next(it, None)
         while first is not None and not first.strip():
             first = next(it, None)
+        if first is not None and first.startswith(PARTNER_NOTE):
+            return  # a partner's note of a --split folder: no records in it
     head = _HEAD.fullmatch(first or "")
     if head is None:
         shown = "it is empty" if first is None else f"line {lines.number} is not its header"
