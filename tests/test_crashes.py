@@ -359,6 +359,8 @@ def test_split_export_killed_mid_write_leaves_only_whole_files(big, tmp_path):
     seconds = time.monotonic() - began
     names = {p.name for p in folder.iterdir()}
     assert len(names) > 30
+    partner_notes = {p.name for p in (folder / "partners").iterdir()}
+    assert partner_notes
     rnd = random.Random(SEED + 2)
     # somewhere in the files: the writing takes part of a whole run, which grows and
     # shrinks with the machine and the exporter, so the kill follows the measured run
@@ -372,8 +374,12 @@ def test_split_export_killed_mid_write_leaves_only_whole_files(big, tmp_path):
         r = pj(scratch, "import", folder, "--dry-run", "--json")
         assert json.loads(r.stdout)["records"]["reflections"]["added"] == REFLECTIONS
         for n in names:
-            assert stat.S_IMODE((folder / n).stat().st_mode) == 0o600
+            want = 0o700 if (folder / n).is_dir() else 0o600  # partners/: the partners' notes
+            assert stat.S_IMODE((folder / n).stat().st_mode) == want
         assert {p.name for p in folder.iterdir() if not p.name.startswith(".")} == names
+        assert {p.name for p in (folder / "partners").iterdir()
+                if not p.name.startswith(".")} == partner_notes
+        leftovers(folder / "partners", partner_notes)  # only private temp files beside them
     assert mid_write >= 3, mid_write
     print(f"\nexport --split month ({seconds:.2f}s, {len(names)} files): {len(plan)} kills"
           f" ({mid_write} while a file was being written), every file whole each time")

@@ -108,9 +108,10 @@ def test_exports_match_the_golden_files(pj, db, tmp_path, journal):
     folder = tmp_path / "days"
     r = pj("export", "--split", "day", "--output", folder)
     assert r.exit_code == 0, r
-    files = sorted(folder.iterdir(), key=lambda p: (p.name != "partnerjournal.md", p.name))
+    files = sorted((p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                    if p.is_file()), key=lambda name: (name != "partnerjournal.md", name))
     joined = "".join(
-        f"==> {p.name} <==\n{stable(read(p))}" for p in files
+        f"==> {name} <==\n{stable(read(folder / name))}" for name in files
     )
     check_golden(f"export-{journal}-day.md", joined)
 

@@ -251,7 +251,10 @@ def test_export_files_are_private_and_atomic(pj, full, tmp_path):
     assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "new" / "deep").stat().st_mode) == 0o700
     assert stat.S_IMODE((tmp_path / "days").stat().st_mode) == 0o700
-    for f in (tmp_path / "days").iterdir():
+    assert stat.S_IMODE((tmp_path / "days" / "partners").stat().st_mode) == 0o700
+    notes = list((tmp_path / "days" / "partners").iterdir())
+    assert len(notes) == 2
+    for f in [*(tmp_path / "days").glob("*.md"), *notes]:
         assert stat.S_IMODE(f.stat().st_mode) == 0o600
     assert not [p for p in tmp_path.rglob(".*.tmp")]
 
@@ -271,18 +274,26 @@ def test_split_by_day_writes_front_matter_and_a_main_file(pj, full, tmp_path):
     folder = tmp_path / "vault"
     r = pj("export", "-o", folder, "--split", "day", "--json")
     assert r.exit_code == 0, r
-    names = sorted(p.name for p in folder.iterdir())
-    assert names == ["2026-10-01.md", "2026-11-15.md", "partnerjournal.md"]
-    assert sorted(Path(f).name for f in r.json()["files"]) == names
+    names = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*.md"))
+    assert names == ["2026-10-01.md", "2026-11-15.md", "partnerjournal.md",
+                     "partners/Ana López.md", "partners/Ben.md"]
+    assert sorted(Path(f).relative_to(folder).as_posix() for f in r.json()["files"]) == names
     day = (folder / "2026-10-01.md").read_text()
-    assert day.startswith("---\ndate: 2026-10-01\nsource: partnerjournal\n---\n<!-- partnerjournal export v1 ")
+    assert day.startswith(
+        "---\ndate: 2026-10-01\nsource: partnerjournal\n"
+        'tags:\n  - "c++"\n  - "feedback"\n  - "pj/step-1"\n  - "pj/step-3"\n'
+        'partners:\n  - "[[Ana López]]"\n  - "[[Ben]]"\n'
+        "---\n<!-- partnerjournal export v1 ")
     assert "uid=r1" in day and "uid=r2" not in day
     main = (folder / "partnerjournal.md").read_text()
     assert main.startswith("---\ntitle: partnerjournal\n")
     assert "uid=pa" in main and "uid=r1" not in main and "uid=s1" in main
     r = pj("export", "-o", tmp_path / "months", "--split", "month")
     assert sorted(p.name for p in (tmp_path / "months").iterdir()) == [
-        "2026-10.md", "2026-11.md", "partnerjournal.md"]
+        "2026-10.md", "2026-11.md", "partnerjournal.md", "partners"]
+    month = (tmp_path / "months" / "2026-11.md").read_text()
+    assert month.startswith("---\ndate: 2026-11-01\nsource: partnerjournal\n"
+                            "tags: []\npartners: []\n---\n")
 
 
 def test_dates_and_quarters_choose_the_dated_records(pj, full):

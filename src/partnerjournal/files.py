@@ -87,17 +87,31 @@ class AtomicFolder:
     def __init__(self, folder: Path):
         self.folder = folder
         self.pending: list[tuple[str, Path]] = []  # (temporary file, target)
+        self.made: list[Path] = []  # subfolders this writing created, parents first
 
     @contextlib.contextmanager
     def open(self, name: str) -> Iterator[TextIO]:
+        """A file ``name`` (``2026-11.md``, ``partners/Ana.md``) in the folder; a
+        subfolder it needs is created owner-only (and removed again on discard)."""
         path = self.folder / name
-        fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
+        if "/" in name or os.sep in name or name.startswith(".."):  # in a subfolder?
+            if Path(name).is_absolute() or ".." in Path(name).parts:
+                raise ValueError(f"{name!r} is not a name inside the folder")
+            if not path.parent.is_dir():
+                missing = [p for p in reversed(path.relative_to(self.folder).parents)
+                           if p != Path(".") and not (self.folder / p).exists()]
+                make_private_dir(path.parent)
+                self.made += [self.folder / p for p in missing]
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         self.pending.append((tmp, path))
         os.chmod(tmp, 0o600)  # mkstemp makes it 0600 already; say so whatever the platform
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
 
     def commit(self) -> None:
+        for _, path in self.pending:  # checked first: a refused rename would leave a mix
+            if path.is_dir():
+                raise UsageError(f"{path} is a folder: move it away, or export to another folder")
         if len(self.pending) > 64 and hasattr(os, "sync"):
             # One sync writes them all out together (Linux waits for it); the fsyncs
             # below then find them on disk already, instead of one journal commit each.
@@ -110,7 +124,10 @@ class AtomicFolder:
                 os.close(fd)
         for tmp, path in self.pending:
             os.replace(tmp, path)
+        folders = {path.parent for _, path in self.pending}
         self.pending.clear()
+        for folder in sorted(folders - {self.folder}):
+            fsync_dir(folder)
         fsync_dir(self.folder)
 
     def discard(self) -> None:
@@ -118,6 +135,10 @@ class AtomicFolder:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(tmp)
         self.pending.clear()
+        for folder in reversed(self.made):
+            with contextlib.suppress(OSError):  # left if something else was put there
+                os.rmdir(folder)
+        self.made.clear()
 
 
 @contextlib.contextmanager

@@ -19,6 +19,7 @@ from ..errors import ImportFormatError
 from .formats import (CHUNK, HEADER, MAIN_FILE, MARKDOWN_HEADER, VERSION, ExportMeta,
                       Incoming, Rows, _memo)
 from .json import _reject_constant  # the JSON values a marker may hold, read alike
+from ..notes import PARTNER_NOTE
 
 # --- markdown -------------------------------------------------------------------------
 
@@ -408,12 +409,15 @@ def _utf8_bytes(out: TextIO) -> Callable[[bytes], Any]:
 class _MarkdownOut:
     """One markdown file being written: its section headings and a write buffer."""
 
-    def __init__(self, out: TextIO, names: _Names, plans: dict[str, _MarkdownPlan]):
+    def __init__(self, out: TextIO, names: _Names, plans: dict[str, _MarkdownPlan],
+                 hold: bool = False):
         self.write = _utf8_bytes(out)
         self.names, self.plans = names, plans
         self.section: str | None = None
         self.buf: list[bytes] = []
         self.size = 0
+        # held: written only by finish(), once the front matter is known
+        self.limit = sys.maxsize if hold else CHUNK
 
     def start(self, meta: ExportMeta, title: str, part: str | None = None,
               front: dict[str, str] | None = None) -> None:
@@ -434,8 +438,13 @@ class _MarkdownOut:
         for data in map(plan.data, rows):
             buf.append(data)
             self.size += len(data)
-            if self.size >= CHUNK:
+            if self.size >= self.limit:
                 self.flush()
+
+    def finish(self, front: str) -> None:
+        """Write a held file, ``front`` (its front matter) first."""
+        self.buf.insert(0, front.encode())
+        self.flush()
 
     def flush(self) -> None:
         self.write(b"".join(self.buf))
@@ -459,21 +468,27 @@ def write_markdown_split(
     open_file: Callable[[str], ContextManager[TextIO]],
 ) -> list[str]:
     """Reflections in one file per day (``2026-11-23.md``) or month (``2026-11.md``),
-    everything else in ``partnerjournal.md``; each with YAML front matter for note
-    tools. ``open_file(name)`` gives a stream that is kept only if the block ends
-    without error. Returns the file names written."""
+    everything else in ``partnerjournal.md``, and a note per partner in ``partners/``;
+    each with YAML front matter for note tools (:mod:`partnerjournal.notes`). A day or
+    month file is held in memory until its front matter is known. ``open_file(name)``
+    gives a stream that is kept only if the block ends without error. Returns the file
+    names written."""
+    from ..notes import SplitNotes
+
     names = _Names()
+    notes = SplitNotes()
     plans: dict[str, _MarkdownPlan] = {}
     written = [MAIN_FILE]
     with open_file(MAIN_FILE) as main_out:
         main = _MarkdownOut(main_out, names, plans)
         main.start(meta, "partnerjournal", "main",
                    {"title": "partnerjournal", "source": "partnerjournal"})
-        current: tuple[str, contextlib.ExitStack, _MarkdownOut] | None = None
+        current: tuple[str, contextlib.ExitStack, _MarkdownOut, Any] | None = None
         try:
             for kind, batch in rows.rows():
                 if kind.name != "reflections":
                     main.add(kind, batch)
+                    notes.see(kind, batch)
                     continue
                 day = [f.name for f in kind.fields].index("date")
                 width = 10 if split == "day" else 7
@@ -485,28 +500,36 @@ def write_markdown_split(
                         end += 1
                     if current is None or current[0] != key:
                         if current is not None:
-                            current[2].flush()
-                            current[1].close()
+                            _finish_day(current, split, notes)
                         stack = contextlib.ExitStack()
                         name = f"{key}.md"
-                        md = _MarkdownOut(stack.enter_context(open_file(name)), names, plans)
-                        front = {"date": key if split == "day" else f"{key}-01",
-                                 "source": "partnerjournal"}
-                        md.start(meta, key, split, front)
-                        current = (key, stack, md)
+                        md = _MarkdownOut(stack.enter_context(open_file(name)), names, plans,
+                                          hold=True)
+                        md.start(meta, key, split)
+                        current = (key, stack, md, notes.day(kind))
                         written.append(name)
+                    current[3].add(batch[start:end])
                     current[2].add(kind, batch[start:end])
                     start = end
             if current is not None:
-                current[2].flush()
-                current[1].close()
+                _finish_day(current, split, notes)
                 current = None
         except BaseException:
             if current is not None:
                 current[1].__exit__(*sys.exc_info())  # the half-written file is discarded
             raise
         main.flush()
+    for name, text in notes.partner_notes():
+        with open_file(name) as fh:
+            fh.write(text)
+        written.append(name)
     return written
+
+
+def _finish_day(current: tuple, split: str, notes) -> None:
+    key, stack, md, day = current
+    md.finish(notes.front(key if split == "day" else f"{key}-01", day))
+    stack.close()
 
 
 # --- markdown -------------------------------------------------------------------------
@@ -625,7 +648,7 @@ def read_markdown(stream: TextIO, name: str, kinds: Any) -> Iterator[Incoming]:
     """A partnerjournal markdown export (a whole-journal file or one file of a --split
     folder), record by record. Only the ``<!-- pj:... -->`` markers and the text between
     a block marker and ``<!-- pj:end -->`` are read; headings and the lines written for
-    the reader are ignored."""
+    the reader are ignored. A partner's note of a --split folder yields nothing."""
     lines = _Lines(stream, name)
     it = iter(lines)
     by_marker = {k.marker: k for k in kinds}
@@ -642,6 +665,8 @@ def read_markdown(stream: TextIO, name: str, kinds: Any) -> Iterator[Incoming]:
         first = next(it, None)
         while first is not None and not first.strip():
             first = next(it, None)
+        if first is not None and first.startswith(PARTNER_NOTE):
+            return  # a partner's note of a --split folder: no records in it
     head = _HEAD.fullmatch(first or "")
     if head is None:
         shown = "it is empty" if first is None else f"line {lines.number} is not its header"

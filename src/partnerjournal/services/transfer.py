@@ -209,22 +209,31 @@ _SPLIT_NAME = re.compile(r"(\d{4}-\d{2})(-\d{2})?\.md")
 
 
 def _split_files_written_before(folder: Path) -> dict[str, str]:
-    """Day and month files in ``folder`` that a split export wrote (its front matter,
-    then its header with part=day or part=month): name -> the day or month they hold."""
+    """Day and month files in ``folder`` that a split export wrote (front matter with
+    ``source: partnerjournal``, then its header with part=day or part=month): name ->
+    the day or month they hold."""
     out = {}
     for entry in folder.iterdir():
         m = _SPLIT_NAME.fullmatch(entry.name)
         if m is None or not entry.is_file() or entry.is_symlink():
             continue
-        try:  # the header follows the front matter (date, source: four lines)
+        try:
             with open(entry, encoding="utf-8", newline="\n") as fh:
-                head = [fh.readline(400) for _ in range(6)]
+                if fh.readline(10) != "---\n":
+                    continue
+                front = []
+                for _ in range(10_000):  # the front matter lists the day's tags, partners
+                    line = fh.readline(4096)
+                    if line in ("", "---\n"):
+                        break
+                    front.append(line)
+                header = fh.readline(400)
         except (OSError, UnicodeDecodeError):
             continue
-        if head[0] != "---\n" or "source: partnerjournal\n" not in head:
+        if "source: partnerjournal\n" not in front:
             continue
-        header = next((h for h in head if h.startswith(exporters.MARKDOWN_HEADER)), "")
-        if " part=day " in header or " part=month " in header:
+        if header.startswith(exporters.MARKDOWN_HEADER) and (
+                " part=day " in header or " part=month " in header):
             out[entry.name] = entry.name[:-3]
     return out
 
