@@ -375,3 +375,22 @@ def test_a_file_naming_records_it_does_not_hold_is_left_alone(machines):
     assert got["peers"] == [] and got["added"] == 0
     assert any("names partners" in x and "which it does not hold" in x for x in got["left_alone"])
     assert texts(b) == []
+
+
+def test_two_copies_of_an_older_journal_sync_without_conflicts(machines, copy_fixture):
+    """A leader who carried one v5 journal to two machines (a copy, or export and
+    import) upgrades both: every record is the same first version on both, so the first
+    sync brings nothing and finds no conflict; later edits flow as usual."""
+    folder, a, b, _ = machines
+    source = copy_fixture("journal-v5.sqlite")
+    a.path.write_bytes(source.read_bytes())
+    b.path.write_bytes(source.read_bytes())
+    sync(a, folder)
+    got = sync(b, folder)
+    assert (got["added"], got["updated"], got["deleted"], got["conflicts"]) == (0, 0, 0, 0)
+    assert device_id(a) != device_id(b)
+    ok(a("edit", "1", "--text", "Edited after the upgrade"))
+    sync(a, folder)
+    assert sync(b, folder)["updated"] == 1
+    assert "Edited after the upgrade" in texts(b)
+    assert dump(a.path) == dump(b.path)
