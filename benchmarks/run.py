@@ -106,7 +106,7 @@ OPERATIONS: list[Op] = [
 
 # (operation keys, limit as a multiple of the floor) at 100,000 reflections.
 FLOOR_TARGETS = [
-    (("add", "last10", "nudge", "help"), 1.6),
+    (("add", "prompt", "today", "last10", "nudge", "help"), 1.6),  # the daily commands
     (("tag", "quarter", "search", "progress", "report", "report_json"), 3.0),
 ]
 SECONDS_TARGETS = [("export_md", 100_000, 2.0), ("import", None, 2.0)]
