@@ -394,3 +394,20 @@ def test_two_copies_of_an_older_journal_sync_without_conflicts(machines, copy_fi
     assert sync(b, folder)["updated"] == 1
     assert "Edited after the upgrade" in texts(b)
     assert dump(a.path) == dump(b.path)
+
+
+def test_a_machine_whose_clock_is_far_ahead_is_named(machines):
+    folder, a, b, _ = machines
+    ok(a("config", "set", "device-name", "Work laptop"))
+    ok(a("reflect", "One"))
+    sync(a, folder)
+    path = folder / sync_file_name(device_id(a))
+    data = json.loads(path.read_text())
+    data["written_at"] = "2099-01-01T09:00:00+00:00"
+    path.write_text(json.dumps(data))
+    got = sync(b, folder)
+    assert got["added"] == 1
+    assert any(n.startswith("Work laptop's clock is ") and "days ahead" in n for n in got["notes"])
+    data["written_at"] = "2000-01-01T09:00:00+00:00"  # behind: nothing to say
+    path.write_text(json.dumps(data))
+    assert not any("clock" in n for n in sync(b, folder)["notes"])

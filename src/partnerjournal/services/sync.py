@@ -49,6 +49,7 @@ class SyncReport:
     notes: list[str] = field(default_factory=list)
     conflicts_open: int = 0
     encrypted: str | None = None  # how this journal's file was encrypted, if it was
+    now: str = ""
 
     def total(self) -> Counts:
         out = Counts()
@@ -84,6 +85,18 @@ class SyncReport:
         if more:
             out.append(" · ".join(more))
         return out
+
+
+def _days_ahead(written_at, now: str) -> int:
+    """Whole days by which a file's writing time lies after ``now`` (0: none, or not a
+    time): a clock set wrong on another machine."""
+    import datetime as dt
+
+    try:
+        gap = dt.datetime.fromisoformat(written_at) - dt.datetime.fromisoformat(now)
+    except (TypeError, ValueError):
+        return 0
+    return gap.days if gap.days >= 1 else 0
 
 
 def _read_peers(folder: Path, own: tuple[str, ...], kinds: dict[str, Kind],
@@ -124,6 +137,12 @@ def _read_peers(folder: Path, own: tuple[str, ...], kinds: dict[str, Kind],
                 f"{path.name} (claims this journal's device id: a copy of this journal?)")
             continue
         report.peers.append({"device": device, "name": name, "file": path.name})
+        ahead = _days_ahead(data.get("written_at"), report.now)
+        if ahead:
+            report.notes.append(
+                f"{name or device}'s clock is {ahead} day{'' if ahead == 1 else 's'} ahead of"
+                " this one: of two edits made at once there, its edit is shown first"
+                " (the other is kept as a conflict copy); set its clock right")
         states.append(state)
     return states, mine
 
@@ -149,7 +168,7 @@ def sync(conn: sqlite3.Connection, folder: Path, now: str, *,
         with transaction(conn):
             sync_store.renew_device(conn)
     me = sync_store.device(conn)
-    report = SyncReport(str(folder), me.id)
+    report = SyncReport(str(folder), me.id, now=now)
     report.encrypted = lock.describe() if lock else None
     kinds = available_kinds(conn)
     refs = sync_store.refs(kinds)
