@@ -18,32 +18,28 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
-# The HTML report is checked in a real headless browser (Debian's chromium).
-if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+# Debian packages some tests need: installed as root, or through sudo, when missing.
+apt_install() {  # apt_install PACKAGE WHAT-FOR
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing chromium for the HTML report test..."
+        echo "Installing $1 for $2..."
         apt-get update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
     elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
         sudo apt-get update -qq >/dev/null
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$1" >/dev/null
     else
-        echo "chromium is missing and cannot be installed here: the browser test will fail" >&2
+        echo "$1 is missing and cannot be installed here: the $2 will fail" >&2
     fi
+}
+
+# The HTML report and survey are checked in a real headless browser (Debian's chromium).
+if ! command -v chromium >/dev/null 2>&1 && ! command -v chromium-browser >/dev/null 2>&1; then
+    apt_install chromium "HTML browser tests"
 fi
 
-# Encrypted exports are checked against the standard age tool (Debian's age).
+# Encrypted files are checked against the standard age tool (Debian's age).
 if ! command -v age >/dev/null 2>&1 || ! command -v age-keygen >/dev/null 2>&1; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        echo "Installing age for the encryption test..."
-        apt-get update -qq >/dev/null
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq age >/dev/null
-    elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
-        sudo apt-get update -qq >/dev/null
-        sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq age >/dev/null
-    else
-        echo "age is missing and cannot be installed here: the age tool test will fail" >&2
-    fi
+    apt_install age "age tool tests"
 fi
 
 export PATH="$PWD/.venv/bin:$PATH"
