@@ -634,3 +634,19 @@ def test_the_help_formatter_undoes_exactly_richs_escape(tail):
 
     assert _unescape_tail("Some help.  " + escape(tail)) == "Some help.  " + tail
     assert _unescape_tail("no tail here") == "no tail here"
+
+
+def test_the_command_table_names_each_command_with_the_module_that_registers_it():
+    """pj imports only the module of the command being run, found in cli.COMMANDS: the
+    table must hold every command its modules register, in their module's file."""
+    import importlib
+
+    from partnerjournal import cli
+
+    found = {}
+    for module in dict.fromkeys(cli.COMMANDS.values()):
+        registry = cli._Registry()
+        importlib.import_module(f"partnerjournal.cli.{module}").register(registry)
+        found.update({name: module for name in registry.entries})
+    assert found == cli.COMMANDS
+    assert list(found) == list(cli.COMMANDS)  # --help lists them in this order

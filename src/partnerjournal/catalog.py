@@ -18,11 +18,10 @@ See ``docs/catalog.md`` for how the catalog is built.
 1
 """
 
-from __future__ import annotations
-
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
 
@@ -33,9 +32,11 @@ STEP_NUMBERS = range(1, 14)
 MAX_STEPS = 2  # a prompt serves one step as a rule, two at most
 SOURCE_KINDS = ("book", "essay", "article")
 
+# Sources, phases, steps and prompts are NamedTuples: every 'pj today' and 'pj prompt'
+# reads this module, and a NamedTuple class costs a fraction of a frozen dataclass.
 
-@dataclass(frozen=True)
-class Source:
+
+class Source(NamedTuple):
     """A work the catalog draws on, cited so that a reader can follow it up."""
 
     key: str
@@ -80,16 +81,14 @@ class Source:
         }
 
 
-@dataclass(frozen=True)
-class Phase:
+class Phase(NamedTuple):
     key: str
     title: str
     description: str
     steps: tuple[int, ...]
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     number: int
     phase: str
     title: str
@@ -97,8 +96,7 @@ class Step:
     sources: tuple[str, ...] = ()  # keys of the sources whose active prompts serve it, most first
 
 
-@dataclass(frozen=True)
-class Prompt:
+class Prompt(NamedTuple):
     """A question for the journal. ``why[i]`` says how answering it practises ``steps[i]``.
 
     Custom prompts (the leader's own) carry no reasons; retired prompts keep the steps

@@ -18,11 +18,9 @@ priority among rules that apply on the same day.
 (2,)
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, NamedTuple
 
 RULE_PREFIX = "coach:"  # the id a contextual prompt shows, e.g. coach:commitment-due
 COMMITMENT_DAYS = 3  # a commitment due within this many days is raised
@@ -40,9 +38,10 @@ QUOTE_MAX = 140
 
 
 # --- what the rules read --------------------------------------------------------------
+# Plain records as NamedTuples: this module is read by every 'pj today' and 'pj prompt',
+# and a NamedTuple class costs a fraction of a frozen dataclass to create at start-up.
 
-@dataclass(frozen=True)
-class PartnerFact:
+class PartnerFact(NamedTuple):
     id: int
     uid: str
     name: str
@@ -51,15 +50,13 @@ class PartnerFact:
     created: str  # YYYY-MM-DD
 
 
-@dataclass(frozen=True)
-class SessionFact:
+class SessionFact(NamedTuple):
     uid: str
     date: str
     feedback: str
 
 
-@dataclass(frozen=True)
-class CommitmentFact:
+class CommitmentFact(NamedTuple):
     id: int
     uid: str
     partner: str
@@ -67,8 +64,7 @@ class CommitmentFact:
     due: str
 
 
-@dataclass(frozen=True)
-class TrustFact:
+class TrustFact(NamedTuple):
     uid: str
     partner: str
     date: str
@@ -78,8 +74,7 @@ class TrustFact:
     self_orientation: int
 
 
-@dataclass(frozen=True)
-class AdjustmentFact:
+class AdjustmentFact(NamedTuple):
     uid: str
     quarter: str  # the quarter whose evaluation made it
     text: str
@@ -87,8 +82,7 @@ class AdjustmentFact:
     acted_on: bool | None  # as the quarterly report decides it (None: names no step)
 
 
-@dataclass(frozen=True)
-class ObjectiveFact:
+class ObjectiveFact(NamedTuple):
     uid: str
     name: str
     unit: str | None
@@ -99,8 +93,7 @@ class ObjectiveFact:
     latest_value: float | None = None
 
 
-@dataclass(frozen=True)
-class FeedbackFact:
+class FeedbackFact(NamedTuple):
     """A partner's latest feedback, with the leader's trust check on or before it."""
 
     uid: str
@@ -132,8 +125,7 @@ class Facts:
     last_asked: dict[int, str] = field(default_factory=dict)  # partner id -> last feedback day
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A contextual prompt a rule proposes for the day."""
 
     rule: str
@@ -143,8 +135,7 @@ class Candidate:
     overdue: bool = False  # something is late: it may break the every-other-day cadence
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     situation: str  # when it applies, for --explain and the README
     source: str  # catalog source key

@@ -80,14 +80,16 @@ class PJGroup(PlainHelp, TyperGroup):
     # click command by introspection, which costs milliseconds per command. Only the
     # command being run is built; --help lists the others from their docstrings.
     def list_commands(self, ctx) -> list[str]:
-        return list(_registry().entries)
+        return list(COMMANDS)
 
     def get_command(self, ctx, cmd_name: str):
-        return _registry().build(cmd_name)
+        if cmd_name not in COMMANDS:
+            return None
+        return _registry(cmd_name).build(cmd_name)
 
     def resolve_command(self, ctx, args):
         if args and not ctx.resilient_parsing and not args[0].startswith("-"):
-            if args[0] not in _registry().entries:
+            if args[0] not in COMMANDS:
                 no_such_command(self, ctx, args)
         return super().resolve_command(ctx, args)
 
@@ -112,13 +114,13 @@ class PJGroup(PlainHelp, TyperGroup):
 
         items = [
             CompletionItem(name, help=_registry().short_help(name))
-            for name in _registry().entries
+            for name in COMMANDS
             if name.startswith(incomplete)
         ]
         return items + click.Command.shell_complete(self, ctx, incomplete)  # option names
 
     def format_commands(self, ctx, formatter) -> None:
-        rows = [(name, _registry().short_help(name)) for name in _registry().entries]
+        rows = [(name, _registry().short_help(name)) for name in COMMANDS]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
@@ -262,30 +264,39 @@ def _use_pj_classes(group: typer.Typer) -> None:
         _use_pj_classes(sub.typer_instance)
 
 
+# Each command, in the order --help lists them, and the module that registers it: a
+# command imports its own module only (a test keeps this table in step with them).
+COMMANDS: dict[str, str] = {
+    "today": "journal", "reflect": "journal", "prompt": "journal", "prompts": "journal",
+    "steps": "journal", "log": "journal", "show": "journal", "edit": "journal",
+    "delete": "journal",
+    "evaluate": "reports", "progress": "reports", "report": "reports", "demo": "reports",
+    "partner": "partners", "session": "partners", "commitment": "partners",
+    "trust": "partners", "story": "partners", "objective": "partners", "map": "partners",
+    "nudge": "partners", "config": "partners",
+    "survey": "feedback", "feedback": "feedback",
+    "export": "transfer", "import": "transfer", "backup": "transfer", "restore": "transfer",
+    "sync": "sync", "conflicts": "sync",
+    "doctor": "maintenance", "sources": "sources", "completion": "completion",
+}
+
 _REGISTRY: _Registry | None = None
+_LOADED: set[str] = set()
 
 
-def _registry() -> _Registry:
-    """Each command module registers its commands; they import heavy parts lazily."""
+def _registry(command: str | None = None) -> _Registry:
+    """The registered commands: only the module of ``command`` when one is named, every
+    module otherwise (--help, completion). Modules import their heavy parts lazily."""
     global _REGISTRY
     if _REGISTRY is None:
-        from . import (
-            completion,
-            feedback,
-            journal,
-            maintenance,
-            partners,
-            reports,
-            sources,
-            sync,
-            transfer,
-        )
+        _REGISTRY = _Registry()
+    modules = [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for name in modules:
+        if name not in _LOADED:
+            import importlib
 
-        registry = _Registry()
-        for module in (journal, reports, partners, feedback, transfer, sync, maintenance,
-                       sources, completion):
-            module.register(registry)
-        _REGISTRY = registry
+            importlib.import_module(f"{__name__}.{name}").register(_REGISTRY)
+            _LOADED.add(name)
     return _REGISTRY
 
 

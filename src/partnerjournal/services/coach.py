@@ -12,7 +12,6 @@ from ..catalog import Source, load_catalog, phase_of
 from ..errors import JournalError, UsageError
 from ..store import coach as sc
 from ..store import journal as sj
-from ..store import partnerships as spr
 from ..store import transaction
 from ..store.evaluations import get_evaluation
 from . import prompts as sp
@@ -120,7 +119,7 @@ def gather(conn: sqlite3.Connection, day: dt.date) -> coach.Facts:
     iso = day.isoformat()
     facts = coach.Facts(day=day, quarter=str(q), quarter_start=q.start, quarter_end=q.end)
     facts.partners = sc.active_partners(conn)
-    facts.met = spr.partners_met_between(conn, q.start.isoformat(), iso)
+    facts.met = sc.partners_met_between(conn, q.start.isoformat(), iso)
     for p in facts.partners:
         if p.id not in facts.met:
             last = sc.last_session(conn, p.id, iso)

@@ -28,6 +28,15 @@ def active_partners(conn: sqlite3.Connection) -> list[PartnerFact]:
     return [PartnerFact(*r) for r in rows]
 
 
+def partners_met_between(conn: sqlite3.Connection, start: str, end: str) -> set[int]:
+    """Partner ids with a session in [start, end] (the coach's own read, so that 'pj
+    today' does not load the partnership store)."""
+    rows = conn.execute(
+        "SELECT DISTINCT partner_id FROM sessions WHERE date BETWEEN ? AND ?", (start, end)
+    )
+    return {pid for (pid,) in rows}
+
+
 def last_session(conn: sqlite3.Connection, pid: int, upto: str) -> SessionFact | None:
     row = conn.execute(
         "SELECT uid, date, feedback FROM sessions WHERE partner_id = ? AND date <= ?"
