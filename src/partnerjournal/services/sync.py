@@ -188,7 +188,7 @@ def sync(conn: sqlite3.Connection, folder: Path, now: str, *,
         for peer in peers:
             merged = merge(merged, peer, refs).state
         result = merge(ours, merged, refs)
-        applied = sync_store.apply(conn, result.changed, kinds, now)
+        applied = sync_store.apply(conn, result.changed, kinds, now, result.state)
         report.counts = result.counts
         report.notes += applied.notes
         for p in report.peers:

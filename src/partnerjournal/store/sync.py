@@ -88,6 +88,8 @@ def load_state(conn: sqlite3.Connection, kinds: list[Kind] | None = None) -> Sta
     state: State = {}
     for key in shown.keys() | copies.keys() | tombs.keys():
         rest = sorted(copies.get(key, ()), key=order, reverse=True)  # as merges order them
+        if key in shown:  # a record on show under another's name is listed, not doubled
+            rest = [v for v in rest if v.dot != shown[key].dot]
         live = ((shown[key],) if key in shown else ()) + tuple(rest)
         state[key] = Entry(live, tombs.get(key))
     return state
@@ -102,12 +104,17 @@ class Applied:
 
 
 def apply(conn: sqlite3.Connection, changed: dict[Key, Entry], kinds: list[Kind],
-          now: str) -> Applied:
+          now: str, state: State | None = None) -> Applied:
     """Write merged entries; call inside ``store.transaction``. The rows follow each
-    entry's shown version; the triggers do not count these writes as edits made here."""
+    entry's shown version; the triggers do not count these writes as edits made here.
+
+    ``state`` is the whole merged state: where records of one name (quarter, prompt id)
+    were made under several uids, the row shows the one that ranks first in it
+    (:func:`rank`), so every journal holding the same state shows the same one, and
+    the others are listed as conflict copies (partners: joined, not listed)."""
     conn.execute("UPDATE device SET syncing = 1")
     notes: list[str] = []
-    writer = _Writer(conn, {k.name: k for k in kinds}, notes)
+    writer = _Writer(conn, {k.name: k for k in kinds}, notes, state)
     for kind in kinds:  # records others link to first
         for key in sorted(k for k in changed if k[0] == kind.name):
             entry = changed[key]
@@ -119,8 +126,51 @@ def apply(conn: sqlite3.Connection, changed: dict[Key, Entry], kinds: list[Kind]
                 writer.remove(kind, key[1])
     for key, entry in changed.items():
         _save_entry(conn, key, entry, now)
+    if state is not None:
+        writer.settle()
+        _park(conn, state, kinds, now)
     conn.execute("UPDATE device SET syncing = 0")
     return Applied(notes)
+
+
+def rank(state: State, key: Key) -> tuple:
+    """Of records sharing a name (quarter, prompt id), the one on show ranks first:
+    the version a merge would show first (the latest updated_at, then the greatest
+    dot), then the greatest uid. A function of the merged state alone, so every
+    machine that has merged the same versions picks the same record."""
+    entry = state.get(key)
+    if entry is None or entry.shown is None:
+        return ()
+    return (*order(entry.shown), key[1])
+
+
+PARKED = ("custom_prompts", "objectives", "evaluations")  # the others listed as copies
+
+
+def _park(conn: sqlite3.Connection, state: State, kinds: list[Kind], now: str) -> None:
+    """List every record of a name held by another (an alias) as a conflict copy: a
+    row of ``conflicts`` under its own uid and its own shown dot (load_state does not
+    count it twice). Rows listed before keep their number."""
+    names = {k.name for k in kinds if k.name in PARKED}
+    want: dict[tuple[str, str, str], Version] = {}
+    for kind, uid, _ in conn.execute("SELECT kind, uid, target FROM sync_aliases"):
+        entry = state.get((kind, uid))
+        if kind in names and entry is not None and entry.shown is not None:
+            want[(kind, uid, entry.shown.dot)] = entry.shown
+    have = {
+        (k, u, d): cid for cid, k, u, d in conn.execute(
+            "SELECT c.id, c.kind, c.uid, c.dot FROM conflicts c JOIN versions v"
+            " ON v.kind = c.kind AND v.uid = c.uid AND v.dot = c.dot")
+    }
+    for key, cid in have.items():
+        if key not in want:
+            conn.execute("DELETE FROM conflicts WHERE id = ?", (cid,))
+    for key, v in want.items():
+        if key not in have:
+            conn.execute(
+                "INSERT INTO conflicts (kind, uid, dot, past, record, found_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (*key, json.dumps(sorted(v.past)), canonical(v.record), now))
 
 
 def _save_entry(conn: sqlite3.Connection, key: Key, entry: Entry, now: str) -> None:
@@ -162,10 +212,61 @@ def _save_entry(conn: sqlite3.Connection, key: Key, entry: Entry, now: str) -> N
 class _Writer:
     """Rows from records as exports give them (links by uid)."""
 
-    def __init__(self, conn: sqlite3.Connection, kinds: dict[str, Kind], notes: list[str]):
+    def __init__(self, conn: sqlite3.Connection, kinds: dict[str, Kind], notes: list[str],
+                 state: State | None = None):
         self.conn = conn
         self.kinds = kinds
         self.notes = notes
+        self.state = state
+
+    def settle(self) -> None:
+        """Make each row of a shared name show the record that ranks first among those
+        merged into it (see :func:`rank`), whichever this journal had first."""
+        state = self.state
+        assert state is not None
+        while True:
+            rows = self.conn.execute(
+                "SELECT kind, uid, target FROM sync_aliases ORDER BY kind, uid").fetchall()
+            swap = next(((k, u, t) for k, u, t in rows if k in self.kinds
+                         and rank(state, (k, u)) > rank(state, (k, t))
+                         and self.conn.execute(
+                             f"SELECT 1 FROM [{KIND[k].table}] WHERE [{KIND[k].key}] = ?",
+                             (t,)).fetchone()), None)
+            if swap is None:
+                return
+            self.swap(self.kinds[swap[0]], swap[2], swap[1])
+
+    def swap(self, kind: Kind, held: str, by: str) -> None:
+        """The row of ``held`` shows ``by`` instead (two records of one name); ``held``
+        is kept, as merged, for the sync file and its copies. The local versions of the
+        records naming ``held`` are kept as they were made (their rows follow the row)."""
+        conn, state = self.conn, self.state
+        assert state is not None
+        named = links(self.kinds.values())
+        for other in self.kinds.values():
+            if not any(f.link == kind.name for f in other.fields) and not any(
+                    c.scalar and c.fields[0].link == kind.name for c in other.children):
+                continue
+            for _, rec in iter_records(conn, [other]):
+                if (kind.name, held) in named(other.name, rec):
+                    conn.execute(
+                        "UPDATE versions SET record = ? WHERE kind = ? AND uid = ?"
+                        " AND record IS NULL", (canonical(rec), other.name, rec[other.key]))
+        entry = state.get((kind.name, held))
+        if entry is not None and entry.shown is not None:
+            conn.execute(
+                "INSERT OR IGNORE INTO versions (kind, uid, dot, past) VALUES (?, ?, ?, ?)",
+                (kind.name, held, entry.shown.dot, json.dumps(sorted(entry.shown.past))))
+            conn.execute(
+                "UPDATE versions SET record = ? WHERE kind = ? AND uid = ? AND record IS NULL",
+                (canonical(entry.shown.record), kind.name, held))
+        conn.execute(f"UPDATE [{kind.table}] SET [{kind.key}] = ? WHERE [{kind.key}] = ?",
+                     (by, held))
+        conn.execute("UPDATE sync_aliases SET target = ? WHERE kind = ? AND target = ?",
+                     (by, kind.name, held))
+        conn.execute("INSERT OR REPLACE INTO sync_aliases (kind, uid, target) VALUES (?, ?, ?)",
+                     (kind.name, held, by))
+        self.put(kind, state[(kind.name, by)].shown.record)
 
     def local_id(self, kind_name: str, uid: str) -> int | None:
         table = KIND[kind_name].table
@@ -282,6 +383,13 @@ class _Writer:
             )
 
     def remove(self, kind: Kind, key: str) -> None:
+        if self.state is not None:  # a record of its name still lives: it takes the row
+            heirs = [u for (u,) in self.conn.execute(
+                "SELECT uid FROM sync_aliases WHERE kind = ? AND target = ?", (kind.name, key))
+                if rank(self.state, (kind.name, u))]
+            if heirs and self.conn.execute(
+                    f"SELECT 1 FROM [{kind.table}] WHERE [{kind.key}] = ?", (key,)).fetchone():
+                self.swap(kind, key, max(heirs, key=lambda u: rank(self.state, (kind.name, u))))
         self.conn.execute(f"DELETE FROM [{kind.table}] WHERE [{kind.key}] = ?", (key,))
         self.conn.execute("DELETE FROM sync_aliases WHERE kind = ? AND uid = ?", (kind.name, key))
 
@@ -333,19 +441,34 @@ def list_conflicts(conn: sqlite3.Connection, kind: str | None = None,
             return "this machine"
         return names.get(dev, dev) if dev != "0" else "an import or an earlier version"
 
+    held = _held(conn)
     out = []
     for cid, k, u, record, found in rows:
         entry = state.get((k, u))
-        shown = entry.shown.record if entry and entry.shown else None
         copy_dot = next((v.dot for v in (entry.live[1:] if entry else ())
                          if canonical(v.record) == canonical(json.loads(record))), "0:")
+        if (k, u) in held:  # a record of a name another one holds: that one is shown
+            if entry and entry.shown:
+                copy_dot = entry.shown.dot
+            entry = state.get((k, held[(k, u)]))
+        shown = entry.shown.record if entry and entry.shown else None
         local = None
-        if KIND[k].local_id:
-            row = conn.execute(f"SELECT id FROM [{KIND[k].table}] WHERE uid = ?", (u,)).fetchone()
+        if KIND[k].local_id and shown is not None:
+            row = conn.execute(f"SELECT id FROM [{KIND[k].table}] WHERE uid = ?",
+                               (shown[KIND[k].key],)).fetchone()
             local = row[0] if row else None
         out.append(Conflict(cid, k, u, json.loads(record), shown, found, local,
                             made_on(entry.shown.dot) if shown else "", made_on(copy_dot)))
     return out
+
+
+def _held(conn: sqlite3.Connection) -> dict[Key, str]:
+    """Records of a name another record holds, with theirs: their conflict rows are the
+    record itself, listed beside the one shown."""
+    return {(k, u): t for k, u, t in conn.execute(
+        "SELECT a.kind, a.uid, a.target FROM sync_aliases a JOIN conflicts c"
+        " ON c.kind = a.kind AND c.uid = a.uid JOIN versions v"
+        " ON v.kind = a.kind AND v.uid = a.uid AND v.dot = c.dot")}
 
 
 def resolve_conflict(conn: sqlite3.Connection, cid: int, keep: str, now: str) -> Conflict:
@@ -363,6 +486,9 @@ def resolve_conflict(conn: sqlite3.Connection, cid: int, keep: str, now: str) ->
             " choose --keep mine or --keep theirs"
         )
     state = load_state(conn)
+    held = _held(conn)
+    if (c.kind, c.uid) in held:
+        return _resolve_held(conn, c, held[(c.kind, c.uid)], keep, state, now)
     entry = state[(c.kind, c.uid)]
     copy = next(v for v in entry.live[1:] if canonical(v.record) == canonical(c.record))
     shown = entry.live[0]
@@ -387,6 +513,48 @@ def resolve_conflict(conn: sqlite3.Connection, cid: int, keep: str, now: str) ->
             next(k for k in kinds if k.name == c.kind), other)
     conn.execute("UPDATE device SET syncing = 0")
     return c
+
+
+def _resolve_held(conn: sqlite3.Connection, c: Conflict, target: str, keep: str,
+                  state: State, now: str) -> Conflict:
+    """Settle two records of one name: the one not kept is deleted (a delete that
+    travels) and the records naming it name the one kept, as edits made here."""
+    kinds = available_kinds(conn)
+    by_name = {k.name: k for k in kinds}
+    kind = by_name[c.kind]
+    kept, dropped = (target, c.uid) if keep == "mine" else (c.uid, target)
+    me = device(conn).id
+    changed: dict[Key, Entry] = {}
+    gone = state[(c.kind, dropped)]
+    changed[(c.kind, dropped)] = Entry((), Tombstone(new_dot(conn), gone.seen, now, me))
+    named = links(kinds)
+    for key, entry in state.items():
+        if entry.shown is None or (c.kind, dropped) not in named(key[0], entry.shown.record):
+            continue
+        record = _relink(by_name[key[0]], entry.shown.record, c.kind, dropped, kept)
+        if "updated_at" in record:
+            record["updated_at"] = now
+        past = entry.shown.past | {entry.shown.dot}
+        changed[key] = Entry((Version(new_dot(conn), past, record), *entry.copies), entry.tomb)
+    new_state = {**state, **changed}
+    conn.execute("UPDATE device SET syncing = 1")
+    writer = _Writer(conn, by_name, [], new_state)
+    if keep == "theirs":
+        writer.swap(kind, target, c.uid)
+    conn.execute("UPDATE device SET syncing = 0")
+    apply(conn, changed, kinds, now, new_state)
+    return c
+
+
+def _relink(kind: Kind, record: dict, target_kind: str, old: str, new: str) -> dict:
+    out = dict(record)
+    for f in kind.fields:
+        if f.link == target_kind and out.get(f.name) == old:
+            out[f.name] = new
+    for child in kind.children:
+        if child.scalar and child.fields[0].link == target_kind and out.get(child.name):
+            out[child.name] = [new if u == old else u for u in out[child.name]]
+    return out
 
 
 def refs(kinds: Iterable[Kind]):
