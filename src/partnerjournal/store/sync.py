@@ -341,8 +341,9 @@ class _Writer:
             )
             shown = rec.get("name") or rec.get("quarter") or rec.get("id")
             self.notes.append(
-                f"{kind.marker} {shown!r} was made on two machines: both are kept as one here"
-            )
+                f"{kind.marker} {shown!r} was made on two machines: "
+                + ("one is shown, the other kept as a conflict copy (see pj conflicts)"
+                   if kind.name in PARKED else "both are kept as one here"))
             return
         cols, values = self._values(kind, rec)
         if row is None:
