@@ -103,8 +103,18 @@ def test_two_machines_in_both_orders_agree(machines):  # noqa: F811
     folder, a, b, _ = machines
     make_evaluations([a, b])
     make_prompts([a, b])
+    sync(a, folder)
+    got = sync(b, folder)
+    assert got["conflicts"] == 2 and got["open_conflicts"] == 2
+    assert got["kinds"]["evaluations"]["conflicts"] == got["kinds"]["custom_prompts"][
+        "conflicts"] == 1
     for first, second in itertools.permutations((a, b)):
         sync(first, folder)
         sync(second, folder)
     same([a, b])
+    assert sync(a, folder)["conflicts"] == 0  # listed once, not at every sync
     assert len(ok(b("conflicts", "--json")).json()) == 2
+    text = ok(b("conflicts")).stdout
+    assert text.count("made on two machines") == 2
+    assert "2026Q3 · 3=1 · progress 1" in text and "2026Q3 · 3=2 · progress 2" in text
+    assert "Question from machine 1?" in text and "Question from machine 2?" in text

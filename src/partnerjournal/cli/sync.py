@@ -20,6 +20,16 @@ conflicts_app = typer.Typer(
 def _summary(record: dict | None) -> str:
     if record is None:
         return "(deleted)"
+    if record.get("quarter"):  # an evaluation: its quarter and what it says
+        ratings = ", ".join(f"{r['step']}={r['rating']}" for r in record.get("ratings") or ())
+        line = " · ".join(x for x in (record["quarter"], ratings,
+                                      " ".join((record.get("progress") or "").split())) if x)
+        return line if len(line) <= 60 else line[:57] + "..."
+    if record.get("name") and record.get("kind"):  # an objective: its name and target
+        target, unit = record.get("target"), record.get("unit")
+        if target is None:
+            return record["name"]
+        return f"{record['name']} (target {target:g}{' ' + unit if unit else ''})"
     for name in ("text", "name", "quarter", "value", "keep", "change", "successes"):
         value = record.get(name)
         if isinstance(value, str) and value.strip():
@@ -55,7 +65,8 @@ def conflicts_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
     for c in found:
         what = KIND[c.kind].marker.replace("_", " ")
         number = f" #{c.local_id}" if c.local_id else ""
-        lines.append(f"{c.id}. {what}{number}, changed on two machines (found {c.found_at[:10]})")
+        how = "made on two machines" if c.made_twice else "changed on two machines"
+        lines.append(f"{c.id}. {what}{number}, {how} (found {c.found_at[:10]})")
         lines.append(f"   mine (shown, from {c.shown_by}):  {_summary(c.shown)}")
         lines.append(f"   theirs (a copy, from {c.copy_by}):  {_summary(c.record)}")
     lines.append("Settle one with: pj conflicts resolve ID --keep mine|theirs|both")

@@ -190,6 +190,8 @@ def sync(conn: sqlite3.Connection, folder: Path, now: str, *,
         result = merge(ours, merged, refs)
         applied = sync_store.apply(conn, result.changed, kinds, now, result.state)
         report.counts = result.counts
+        for kind, n in (applied.listed or {}).items():  # records of one name made twice
+            report.counts.setdefault(kind, Counts()).conflicts += n
         report.notes += applied.notes
         for p in report.peers:
             sync_store.saw_peer(conn, p["device"], p["name"], str(folder), now)

@@ -101,6 +101,7 @@ def load_state(conn: sqlite3.Connection, kinds: list[Kind] | None = None) -> Sta
 @dataclass
 class Applied:
     notes: list[str]
+    listed: dict[str, int] | None = None  # per kind, records newly listed as conflict copies
 
 
 def apply(conn: sqlite3.Connection, changed: dict[Key, Entry], kinds: list[Kind],
@@ -126,11 +127,12 @@ def apply(conn: sqlite3.Connection, changed: dict[Key, Entry], kinds: list[Kind]
                 writer.remove(kind, key[1])
     for key, entry in changed.items():
         _save_entry(conn, key, entry, now)
+    listed: dict[str, int] = {}
     if state is not None:
         writer.settle()
-        _park(conn, state, kinds, now)
+        listed = _park(conn, state, kinds, now)
     conn.execute("UPDATE device SET syncing = 0")
-    return Applied(notes)
+    return Applied(notes, listed)
 
 
 def rank(state: State, key: Key) -> tuple:
@@ -147,7 +149,8 @@ def rank(state: State, key: Key) -> tuple:
 PARKED = ("custom_prompts", "objectives", "evaluations")  # the others listed as copies
 
 
-def _park(conn: sqlite3.Connection, state: State, kinds: list[Kind], now: str) -> None:
+def _park(conn: sqlite3.Connection, state: State, kinds: list[Kind],
+          now: str) -> dict[str, int]:
     """List every record of a name held by another (an alias) as a conflict copy: a
     row of ``conflicts`` under its own uid and its own shown dot (load_state does not
     count it twice). Rows listed before keep their number."""
@@ -165,12 +168,16 @@ def _park(conn: sqlite3.Connection, state: State, kinds: list[Kind], now: str) -
     for key, cid in have.items():
         if key not in want:
             conn.execute("DELETE FROM conflicts WHERE id = ?", (cid,))
+    listed: dict[str, int] = {}
     for key, v in want.items():
         if key not in have:
             conn.execute(
                 "INSERT INTO conflicts (kind, uid, dot, past, record, found_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (*key, json.dumps(sorted(v.past)), canonical(v.record), now))
+            if not any(k[:2] == key[:2] for k in have):  # not one listed before, edited
+                listed[key[0]] = listed.get(key[0], 0) + 1
+    return listed
 
 
 def _save_entry(conn: sqlite3.Connection, key: Key, entry: Entry, now: str) -> None:
@@ -410,11 +417,17 @@ class Conflict:
     shown_by: str = ""  # where each version was made: a device name, or "this machine"
     copy_by: str = ""
 
+    @property
+    def made_twice(self) -> bool:
+        """Two records of one name (quarter, prompt id), not two edits of one record."""
+        return self.shown is not None and self.shown.get(KIND[self.kind].key) != self.uid
+
     def as_json(self) -> dict:
         return {"id": self.id, "kind": KIND[self.kind].marker, "uid": self.uid,
                 "number": self.local_id, "found_at": self.found_at,
                 "mine": self.shown, "theirs": self.record,
-                "mine_from": self.shown_by, "theirs_from": self.copy_by}
+                "mine_from": self.shown_by, "theirs_from": self.copy_by,
+                "made_twice": self.made_twice}
 
 
 def list_conflicts(conn: sqlite3.Connection, kind: str | None = None,
