@@ -118,3 +118,5 @@ def test_two_machines_in_both_orders_agree(machines):  # noqa: F811
     assert text.count("made on two machines") == 2
     assert "2026Q3 · 3=1 · progress 1" in text and "2026Q3 · 3=2 · progress 2" in text
     assert "Question from machine 1?" in text and "Question from machine 2?" in text
+    # one name allows one record: the hint offers only what resolve accepts
+    assert text.splitlines()[-1] == "Settle one with: pj conflicts resolve ID --keep mine|theirs"

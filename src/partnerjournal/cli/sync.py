@@ -69,7 +69,12 @@ def conflicts_list(ctx: typer.Context, as_json: opt.Json = False) -> None:
         lines.append(f"{c.id}. {what}{number}, {how} (found {c.found_at[:10]})")
         lines.append(f"   mine (shown, from {c.shown_by}):  {_summary(c.shown)}")
         lines.append(f"   theirs (a copy, from {c.copy_by}):  {_summary(c.record)}")
-    lines.append("Settle one with: pj conflicts resolve ID --keep mine|theirs|both")
+    twice = [c.made_twice for c in found]
+    if all(twice):  # one name allows one record: keeping both is refused
+        lines.append("Settle one with: pj conflicts resolve ID --keep mine|theirs")
+    else:
+        lines.append("Settle one with: pj conflicts resolve ID --keep mine|theirs|both"
+                     + (" (both: not for one made on two machines)" if any(twice) else ""))
     emit_lines(lines)
 
 
