@@ -154,6 +154,13 @@ feedback_app = typer.Typer(
 )
 
 
+def _scores(*values: int | None) -> dict[str, int | None]:
+    """The form's 1-10 answers by term, in the order of ``partner_view.SCORES``."""
+    from ..partner_view import SCORES
+
+    return dict(zip(SCORES, values))
+
+
 @feedback_app.command("add")
 def feedback_add(
     ctx: typer.Context,
@@ -181,8 +188,7 @@ def feedback_add(
     from .partners import _day
 
     env = opt.env_of(ctx)
-    scores = {"credibility": credibility, "reliability": reliability, "intimacy": intimacy,
-              "self_orientation": self_orientation, "satisfaction": satisfaction}
+    scores = _scores(credibility, reliability, intimacy, self_orientation, satisfaction)
     day = _day(env, date)
     for key in SCORES:  # a bad number is refused before any question
         sfb.score(scores[key], key)
@@ -267,8 +273,7 @@ def feedback_edit(
     from .partners import _day
 
     env = opt.env_of(ctx)
-    scores = {"credibility": credibility, "reliability": reliability, "intimacy": intimacy,
-              "self_orientation": self_orientation, "satisfaction": satisfaction}
+    scores = _scores(credibility, reliability, intimacy, self_orientation, satisfaction)
     f = sfb.edit_feedback(env.conn, fid, scores=scores, keep=keep, change=change, clear=clear,
                           day=_day(env, date) if date else None, today=env.today,
                           now=env.now())

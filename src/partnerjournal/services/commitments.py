@@ -7,7 +7,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 
-from ..errors import Conflict, NotFound, UsageError
+from ..errors import Conflict, UsageError
 from ..store import partnerships as sp
 from ..store import transaction
 from . import partnerships as ps
@@ -49,12 +49,8 @@ def add_commitment(
 
 
 def get_commitment(conn: sqlite3.Connection, cid: int) -> sp.Commitment:
-    if not 1 <= cid <= 2**62:
-        raise UsageError(f"commitment #{cid} is not valid: see 'pj commitment list' for the numbers")
-    found = sp.get_commitment(conn, cid)
-    if found is None:
-        raise NotFound(f"no commitment #{cid} in this journal: see 'pj commitment list'")
-    return found
+    return validate.record_number(conn, cid, sp.get_commitment, "commitment",
+                                  "pj commitment list")
 
 
 def close_commitment(

@@ -7,7 +7,7 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass, field
 
-from ..errors import NotFound, UsageError
+from ..errors import UsageError
 from ..partner_view import ANSWERS, SCORES, TERMS, gaps, label, largest_gap
 from ..store import feedback as sf
 from ..store import partnerships as sp
@@ -85,12 +85,7 @@ def add_feedback(
 
 
 def get_feedback(conn: sqlite3.Connection, fid: int) -> sf.Feedback:
-    if not 1 <= fid <= 2**62:
-        raise UsageError(f"feedback #{fid} is not valid: see 'pj feedback list' for the numbers")
-    found = sf.get_feedback(conn, fid)
-    if found is None:
-        raise NotFound(f"no feedback #{fid} in this journal: see 'pj feedback list'")
-    return found
+    return validate.record_number(conn, fid, sf.get_feedback, "feedback", "pj feedback list")
 
 
 def edit_feedback(

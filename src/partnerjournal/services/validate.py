@@ -99,3 +99,19 @@ def positive_id(value: int, what: str = "entry id") -> int:
     if value > 2**62:
         raise UsageError(f"{what} {value} is too large: see 'pj log' for ids")
     return value
+
+
+def record_number(conn, number: int, get, what: str, listing: str):
+    """The record ``get(conn, number)`` for a number a leader typed (``#3``), or one line:
+    a number outside what a journal can hold is a usage error, a missing one not found.
+
+    ``what`` names it in the message ("commitment"), ``listing`` is the command that
+    shows the numbers ("pj commitment list")."""
+    from ..errors import NotFound
+
+    if not 1 <= number <= 2**62:
+        raise UsageError(f"{what} #{number} is not valid: see '{listing}' for the numbers")
+    found = get(conn, number)
+    if found is None:
+        raise NotFound(f"no {what} #{number} in this journal: see '{listing}'")
+    return found
