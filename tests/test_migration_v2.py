@@ -115,7 +115,7 @@ def test_a_failing_migration_leaves_the_v1_journal_unchanged(pj, copy_fixture, m
         conn.close()
 
 
-# --- the v2 fixture, written by this version's pj (tests/fixtures/make_v2.sh) -----------
+# --- the v2 fixture, written by the v2 pj (tests/fixtures/make_journal.sh 2) ---------------
 
 V2_COUNTS = {"settings": 1, "partners": 7, "reflections": 6, "reflection_steps": 8,
              "reflection_partners": 6, "reflection_tags": 3, "custom_prompts": 1,
