@@ -120,17 +120,9 @@ def gather(conn: sqlite3.Connection, day: dt.date) -> coach.Facts:
     facts = coach.Facts(day=day, quarter=str(q), quarter_start=q.start, quarter_end=q.end)
     facts.partners = sc.active_partners(conn)
     facts.met = sc.partners_met_between(conn, q.start.isoformat(), iso)
-    for p in facts.partners:
-        if p.id not in facts.met:
-            last = sc.last_session(conn, p.id, iso)
-            if last is not None:
-                facts.last_sessions[p.id] = last
-        check = sc.latest_trust_check(conn, p.id, p.name, iso)
-        if check is not None:
-            facts.trust.append(check)
-        feedback = sc.latest_feedback(conn, p.id, p.name, iso)
-        if feedback is not None:
-            facts.feedback.append(feedback)
+    facts.last_sessions = sc.last_sessions(conn, iso, facts.met)
+    facts.trust = sc.latest_trust_checks(conn, iso)
+    facts.feedback = sc.latest_feedbacks(conn, iso)
     facts.last_asked = sc.partners_last_asked(conn, iso)
     soon = (day + dt.timedelta(days=coach.COMMITMENT_DAYS)).isoformat()
     facts.commitments = sc.commitments_due(conn, soon)

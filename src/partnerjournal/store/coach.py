@@ -37,13 +37,17 @@ def partners_met_between(conn: sqlite3.Connection, start: str, end: str) -> set[
     return {pid for (pid,) in rows}
 
 
-def last_session(conn: sqlite3.Connection, pid: int, upto: str) -> SessionFact | None:
-    row = conn.execute(
-        "SELECT uid, date, feedback FROM sessions WHERE partner_id = ? AND date <= ?"
-        " ORDER BY date DESC, id DESC LIMIT 1",
-        (pid, upto),
-    ).fetchone()
-    return SessionFact(*row) if row else None
+def last_sessions(conn: sqlite3.Connection, upto: str, skip: set[int]) -> dict[int, SessionFact]:
+    """Each active partner's last session on or before ``upto`` (partners in ``skip``
+    left out): one statement, one index probe per partner."""
+    rows = conn.execute(
+        "SELECT p.id, s.uid, s.date, s.feedback FROM partners p"
+        " JOIN sessions s ON s.id = (SELECT id FROM sessions WHERE partner_id = p.id"
+        " AND date <= ? ORDER BY date DESC, id DESC LIMIT 1)"
+        " WHERE p.archived_at IS NULL ORDER BY p.name_key",
+        (upto,),
+    )
+    return {pid: SessionFact(uid, date, fb) for pid, uid, date, fb in rows if pid not in skip}
 
 
 def commitments_due(conn: sqlite3.Connection, upto: str, limit: int = 5) -> list[CommitmentFact]:
@@ -58,32 +62,32 @@ def commitments_due(conn: sqlite3.Connection, upto: str, limit: int = 5) -> list
     return [CommitmentFact(*r) for r in rows]
 
 
-def latest_trust_check(conn: sqlite3.Connection, pid: int, name: str, upto: str) -> TrustFact | None:
-    row = conn.execute(
-        "SELECT uid, date, credibility, reliability, intimacy, self_orientation"
-        " FROM trust_checks WHERE partner_id = ? AND date <= ? ORDER BY date DESC, id DESC"
-        " LIMIT 1",
-        (pid, upto),
-    ).fetchone()
-    return TrustFact(row[0], name, *row[1:]) if row else None
+def latest_trust_checks(conn: sqlite3.Connection, upto: str) -> list[TrustFact]:
+    """Each active partner's latest trust check on or before ``upto``, partners in name
+    order: one statement, one index probe per partner."""
+    rows = conn.execute(
+        "SELECT t.uid, p.name, t.date, t.credibility, t.reliability, t.intimacy,"
+        " t.self_orientation FROM partners p"
+        " JOIN trust_checks t ON t.id = (SELECT id FROM trust_checks WHERE partner_id = p.id"
+        " AND date <= ? ORDER BY date DESC, id DESC LIMIT 1)"
+        " WHERE p.archived_at IS NULL ORDER BY p.name_key",
+        (upto,),
+    )
+    return [TrustFact(*r) for r in rows]
 
 
 def objectives(conn: sqlite3.Connection, upto: str) -> list[ObjectiveFact]:
     """Each objective with its latest measurement on or before ``upto``."""
-    out = []
     rows = conn.execute(
-        "SELECT id, uid, name, unit, target, lower_is_better, substr(created_at, 1, 10)"
-        " FROM objectives ORDER BY name_key"
-    ).fetchall()
-    for oid, uid, name, unit, target, lower, created in rows:
-        latest = conn.execute(
-            "SELECT date, value FROM measurements WHERE objective_id = ? AND date <= ?"
-            " ORDER BY date DESC, id DESC LIMIT 1",
-            (oid, upto),
-        ).fetchone()
-        out.append(ObjectiveFact(uid, name, unit, target, bool(lower), created,
-                                 *(latest or (None, None))))
-    return out
+        "SELECT o.uid, o.name, o.unit, o.target, o.lower_is_better,"
+        " substr(o.created_at, 1, 10), m.date, m.value FROM objectives o"
+        " LEFT JOIN measurements m ON m.id = (SELECT id FROM measurements"
+        " WHERE objective_id = o.id AND date <= ? ORDER BY date DESC, id DESC LIMIT 1)"
+        " ORDER BY o.name_key",
+        (upto,),
+    )
+    return [ObjectiveFact(uid, name, unit, target, bool(lower), created, date, value)
+            for uid, name, unit, target, lower, created, date, value in rows]
 
 
 def partners_last_named(conn: sqlite3.Connection, start: str, end: str) -> dict[int, str]:
@@ -204,23 +208,24 @@ def describe_record(conn: sqlite3.Connection, record: str) -> str | None:
 _TERMS = ("credibility", "reliability", "intimacy", "self_orientation")
 
 
-def latest_feedback(conn: sqlite3.Connection, pid: int, name: str, upto: str) -> FeedbackFact | None:
-    """The partner's latest feedback on or before ``upto``, with the leader's latest trust
-    check on or before that feedback's day (the leader's number came first)."""
-    row = conn.execute(
-        "SELECT uid, date, credibility, reliability, intimacy, self_orientation FROM feedback"
-        " WHERE partner_id = ? AND date <= ? ORDER BY date DESC, id DESC LIMIT 1",
-        (pid, upto),
-    ).fetchone()
-    if row is None:
-        return None
-    mine = conn.execute(
-        "SELECT credibility, reliability, intimacy, self_orientation FROM trust_checks"
-        " WHERE partner_id = ? AND date <= ? ORDER BY date DESC, id DESC LIMIT 1",
-        (pid, row[1]),
-    ).fetchone()
-    return FeedbackFact(row[0], name, row[1], dict(zip(_TERMS, row[2:])),
-                        dict(zip(_TERMS, mine)) if mine else None)
+def latest_feedbacks(conn: sqlite3.Connection, upto: str) -> list[FeedbackFact]:
+    """Each active partner's latest feedback on or before ``upto`` (partners in name
+    order), with the leader's latest trust check on or before that feedback's day (the
+    leader's number came first): one statement, two index probes per partner."""
+    rows = conn.execute(
+        "SELECT f.uid, p.name, f.date, f.credibility, f.reliability, f.intimacy,"
+        " f.self_orientation, t.credibility, t.reliability, t.intimacy, t.self_orientation,"
+        " t.id FROM partners p"
+        " JOIN feedback f ON f.id = (SELECT id FROM feedback WHERE partner_id = p.id"
+        " AND date <= ? ORDER BY date DESC, id DESC LIMIT 1)"
+        " LEFT JOIN trust_checks t ON t.id = (SELECT id FROM trust_checks"
+        " WHERE partner_id = p.id AND date <= f.date ORDER BY date DESC, id DESC LIMIT 1)"
+        " WHERE p.archived_at IS NULL ORDER BY p.name_key",
+        (upto,),
+    )
+    return [FeedbackFact(r[0], r[1], r[2], dict(zip(_TERMS, r[3:7])),
+                         dict(zip(_TERMS, r[7:11])) if r[11] is not None else None)
+            for r in rows]
 
 
 def partners_last_asked(conn: sqlite3.Connection, upto: str) -> dict[int, str]:
