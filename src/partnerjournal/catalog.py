@@ -20,12 +20,12 @@ See ``docs/catalog.md`` for how the catalog is built.
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import NamedTuple
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import CatalogError
+from .records import Record
 
 PHASES = ("example", "teach", "evaluate")
 STEP_NUMBERS = range(1, 14)
@@ -146,18 +146,18 @@ def phase_of(step: int) -> str:
     raise CatalogError(f"step {step} is not one of the 13 steps")
 
 
-@dataclass(frozen=True)
-class Catalog:
-    phases: tuple[Phase, ...]
-    steps: tuple[Step, ...]
-    sources: dict[str, Source]
-    prompts: tuple[Prompt, ...]  # the prompts on offer (catalog, then the leader's own)
-    retired: tuple[Prompt, ...] = ()  # no longer offered; still found by id
-    _by_id: dict[str, Prompt] = field(default_factory=dict, repr=False, compare=False)
+class Catalog(Record):
+    __slots__ = ("phases", "steps", "sources", "prompts", "retired", "_by_id")
 
-    def __post_init__(self) -> None:
-        if not self._by_id:
-            self._by_id.update({p.id: p for p in self.retired + self.prompts})
+    def __init__(self, phases: tuple[Phase, ...], steps: tuple[Step, ...],
+                 sources: dict[str, Source], prompts: tuple[Prompt, ...],
+                 retired: tuple[Prompt, ...] = ()) -> None:
+        self.phases = phases
+        self.steps = steps
+        self.sources = sources
+        self.prompts = prompts  # the prompts on offer (catalog, then the leader's own)
+        self.retired = retired  # no longer offered; still found by id
+        self._by_id = {p.id: p for p in retired + prompts}
 
     def step(self, number: int) -> Step:
         return self.steps[number - 1]

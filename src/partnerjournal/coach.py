@@ -19,8 +19,9 @@ priority among rules that apply on the same day.
 """
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import Callable, NamedTuple
+
+from .records import Record
 
 RULE_PREFIX = "coach:"  # the id a contextual prompt shows, e.g. coach:commitment-due
 COMMITMENT_DAYS = 3  # a commitment due within this many days is raised
@@ -103,26 +104,45 @@ class FeedbackFact(NamedTuple):
     mine: dict[str, int] | None  # None: no check of the leader's to compare with
 
 
-@dataclass
-class Facts:
+class Facts(Record):
     """What the rules read, gathered for one day by ``services.coach``."""
 
-    day: dt.date
-    quarter: str
-    quarter_start: dt.date
-    quarter_end: dt.date
-    partners: list[PartnerFact] = field(default_factory=list)  # active ones
-    met: set[int] = field(default_factory=set)  # partner ids with a session this quarter
-    last_sessions: dict[int, SessionFact] = field(default_factory=dict)  # by partner id
-    commitments: list[CommitmentFact] = field(default_factory=list)  # open, due soonest first
-    trust: list[TrustFact] = field(default_factory=list)  # latest check per active partner
-    adjustments: list[AdjustmentFact] = field(default_factory=list)  # last quarter's
-    objectives: list[ObjectiveFact] = field(default_factory=list)
-    last_named: dict[int, str] = field(default_factory=dict)  # partner id -> last date named
-    shares: list[tuple[str, int]] = field(default_factory=list)  # (date, %) in the last 14 days
-    answered: dict[str, str] = field(default_factory=dict)  # record -> last day answered
-    feedback: list[FeedbackFact] = field(default_factory=list)  # latest per active partner
-    last_asked: dict[int, str] = field(default_factory=dict)  # partner id -> last feedback day
+    __slots__ = (
+        "day", "quarter", "quarter_start", "quarter_end",
+        "partners",  # active ones
+        "met",  # partner ids with a session this quarter
+        "last_sessions",  # partner id -> SessionFact
+        "commitments",  # open, due soonest first
+        "trust",  # latest check per active partner
+        "adjustments",  # last quarter's
+        "objectives",
+        "last_named",  # partner id -> last date named
+        "shares",  # (date, %) in the last 14 days
+        "answered",  # record -> last day answered
+        "feedback",  # latest per active partner
+        "last_asked",  # partner id -> last feedback day
+    )
+
+    def __init__(self, day: dt.date, quarter: str, quarter_start: dt.date,
+                 quarter_end: dt.date, **lists) -> None:
+        self.day = day
+        self.quarter = quarter
+        self.quarter_start = quarter_start
+        self.quarter_end = quarter_end
+        self.partners: list[PartnerFact] = lists.pop("partners", [])
+        self.met: set[int] = lists.pop("met", set())
+        self.last_sessions: dict[int, SessionFact] = lists.pop("last_sessions", {})
+        self.commitments: list[CommitmentFact] = lists.pop("commitments", [])
+        self.trust: list[TrustFact] = lists.pop("trust", [])
+        self.adjustments: list[AdjustmentFact] = lists.pop("adjustments", [])
+        self.objectives: list[ObjectiveFact] = lists.pop("objectives", [])
+        self.last_named: dict[int, str] = lists.pop("last_named", {})
+        self.shares: list[tuple[str, int]] = lists.pop("shares", [])
+        self.answered: dict[str, str] = lists.pop("answered", {})
+        self.feedback: list[FeedbackFact] = lists.pop("feedback", [])
+        self.last_asked: dict[int, str] = lists.pop("last_asked", {})
+        if lists:
+            raise TypeError(f"Facts has no field {next(iter(lists))!r}")
 
 
 class Candidate(NamedTuple):

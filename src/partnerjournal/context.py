@@ -10,10 +10,10 @@ import datetime as dt
 import os
 import sqlite3
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UsageError
+from .records import Record
 
 DB_ENV = "PARTNERJOURNAL_DB"
 TODAY_ENV = "PARTNERJOURNAL_TODAY"  # fixes "today" for reproducible reports and tests
@@ -36,11 +36,13 @@ def resolve_today() -> dt.date:
     return dt.date.today()
 
 
-@dataclass
-class Env:
-    db_path: Path
-    today: dt.date = field(default_factory=resolve_today)
-    _conn: sqlite3.Connection | None = field(default=None, repr=False)
+class Env(Record):
+    __slots__ = ("db_path", "today", "_conn")
+
+    def __init__(self, db_path: Path, today: dt.date | None = None) -> None:
+        self.db_path = db_path
+        self.today = resolve_today() if today is None else today
+        self._conn: sqlite3.Connection | None = None
 
     @classmethod
     def from_option(cls, db: str | None) -> "Env":

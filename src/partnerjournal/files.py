@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 from typing import IO, BinaryIO, ContextManager, Iterator, TextIO
 
 from .errors import UsageError
+
+
+def _mkstemp(**names) -> tuple[int, str]:
+    # tempfile (and the random module under it) is imported only when a file is
+    # written, not by every command that merely opens the journal
+    import tempfile
+
+    return tempfile.mkstemp(**names)
 
 
 def make_private_dir(folder: Path) -> None:
@@ -50,7 +57,7 @@ def fsync_dir(folder: Path) -> None:
 
 @contextlib.contextmanager
 def _atomic_file(path: Path, mode: str, **text) -> Iterator[IO]:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    fd, tmp = _mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.chmod(tmp, 0o600)  # mkstemp makes it 0600 already; say so whatever the platform
         with os.fdopen(fd, mode, **text) as fh:
@@ -102,7 +109,7 @@ class AtomicFolder:
                            if p != Path(".") and not (self.folder / p).exists()]
                 make_private_dir(path.parent)
                 self.made += [self.folder / p for p in missing]
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd, tmp = _mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         self.pending.append((tmp, path))
         os.chmod(tmp, 0o600)  # mkstemp makes it 0600 already; say so whatever the platform
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
@@ -159,7 +166,7 @@ def atomic_path(path: Path, *, infix: str = "") -> Iterator[Path]:
     """A private (0600) temporary file beside ``path`` for the block to fill by name
     (SQLite's backup writes to a path, not a stream); flushed to disk and renamed over
     ``path`` only if the block ends without error, removed otherwise."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.{infix}", suffix=".tmp")
+    fd, tmp = _mkstemp(dir=path.parent, prefix=f".{path.name}.{infix}", suffix=".tmp")
     os.close(fd)
     try:
         os.chmod(tmp, 0o600)
@@ -178,7 +185,7 @@ def atomic_path(path: Path, *, infix: str = "") -> Iterator[Path]:
 def private_temp_path(folder: Path, prefix: str) -> Iterator[Path]:
     """A private (0600) temporary file in ``folder``, removed after the block with the
     ``-wal`` and ``-shm`` files SQLite may leave beside it."""
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+    fd, tmp = _mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
     os.close(fd)
     path = Path(tmp)
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .. import coach
 from ..catalog import Source, load_catalog, phase_of
@@ -43,8 +43,7 @@ def enabled(conn: sqlite3.Connection) -> bool:
     return sj.get_setting(conn, SETTING_KEY, ON) != OFF
 
 
-@dataclass(frozen=True)
-class DayPrompt:
+class DayPrompt(NamedTuple):
     """The prompt shown for a day, whichever way it was chosen."""
 
     kind: str  # "catalog" or "context"

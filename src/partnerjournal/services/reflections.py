@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..errors import NotFound, UsageError
 from ..models import Reflection
@@ -15,10 +15,9 @@ from . import validate
 from .prompts import get_prompt
 
 
-@dataclass
-class Saved:
+class Saved(NamedTuple):
     id: int
-    created_partners: list[str] = field(default_factory=list)
+    created_partners: list[str] = []  # never changed in place
     quarter: str = ""
     quarter_count: int = 0
     streak: int = 0

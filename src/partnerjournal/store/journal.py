@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass, field
 from typing import Iterable, Iterator
 
 from ..models import Partner, Reflection
+from ..records import Record
 
 
 def new_uid() -> str:
@@ -223,18 +223,24 @@ def delete_reflection(conn: sqlite3.Connection, rid: int) -> bool:
     return conn.execute("DELETE FROM reflections WHERE id = ?", (rid,)).rowcount > 0
 
 
-@dataclass
-class ReflectionFilter:
+class ReflectionFilter(Record):
     """What ``pj log`` asks for; every field is optional."""
 
-    date_from: str | None = None
-    date_until: str | None = None
-    steps: list[int] = field(default_factory=list)
-    partner_id: int | None = None
-    tags: list[str] = field(default_factory=list)
-    search: str | None = None
-    limit: int | None = None
-    oldest_first: bool = False
+    __slots__ = ("date_from", "date_until", "steps", "partner_id", "tags", "search", "limit",
+                 "oldest_first")
+
+    def __init__(self, date_from: str | None = None, date_until: str | None = None,
+                 steps: list[int] | None = None, partner_id: int | None = None,
+                 tags: list[str] | None = None, search: str | None = None,
+                 limit: int | None = None, oldest_first: bool = False) -> None:
+        self.date_from = date_from
+        self.date_until = date_until
+        self.steps = [] if steps is None else steps
+        self.partner_id = partner_id
+        self.tags = [] if tags is None else tags
+        self.search = search
+        self.limit = limit
+        self.oldest_first = oldest_first
 
 
 def fts_query(words: str) -> str:
