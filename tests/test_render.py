@@ -6,9 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import html as htmllib
 import json
+import random
 import re
 
+import pydantic
 import pytest
+from model_contract import check
 from report_samples import (
     HOSTILE,
     SAMPLE_QUARTER,
@@ -26,6 +29,7 @@ from partnerjournal.quarters import Quarter
 from partnerjournal.render import PROGRESS_RENDERERS, REPORT_RENDERERS, renderer
 from partnerjournal.render import common as c
 from partnerjournal.render import html, markdown, terminal
+from partnerjournal.render.json import number as json_number
 from partnerjournal.report import QuarterlyReport, ReportInputs, build_quarterly_report
 
 D = dt.date
@@ -302,10 +306,34 @@ def test_empty_quarter_renders_a_hint_for_every_empty_section(fmt):
 
 
 def test_json_is_the_model_itself():
+    """Every field, with exactly its declared type, as pydantic writes the same data."""
     r = sample_report()
-    assert QuarterlyReport.model_validate_json(renderer(REPORT_RENDERERS, "json")(r)) == r
+    assert check(r) == renderer(REPORT_RENDERERS, "json")(r)
     p = sample_progress()
-    assert ProgressReport.model_validate_json(renderer(PROGRESS_RENDERERS, "json")(p)) == p
+    assert check(p) == renderer(PROGRESS_RENDERERS, "json")(p)
+    assert check(empty_report()) == renderer(REPORT_RENDERERS, "json")(empty_report())
+
+
+def test_a_model_that_breaks_its_annotations_is_caught():
+    r = sample_report()
+    r.summary.reflections = float(r.summary.reflections)  # an int field holding a float
+    with pytest.raises(pydantic.ValidationError):
+        check(r)
+    r = sample_report()
+    r.partner_view.partners[0].date = r.partner_view.partners[0].date.isoformat()
+    with pytest.raises(pydantic.ValidationError):
+        check(r)
+
+
+def test_json_numbers_are_written_as_pydantic_writes_them():
+    values = [3.0, 0.1, 1e-05, 2.5e-07, 1e16, 1e15, -0.0, 0.0, 5e-324, 1.7976931348623157e308,
+              123456789012345678.0, 1 / 3, -2 / 7, 1e21, 1e-4, 9.999e-06]
+    rng = random.Random(11)
+    values += [rng.random() * 10 ** rng.randint(-30, 30) * rng.choice((1, -1)) for _ in range(2000)]
+    values += [rng.randint(-10**7, 10**7) / rng.choice((1, 3, 10, 7, 1000)) for _ in range(2000)]
+    reference = pydantic.TypeAdapter(list[float]).dump_json(values).decode()
+    assert reference == "[" + ",".join(json_number(v) for v in values) + "]"
+    assert json_number(float("nan")) == json_number(float("inf")) == "null"
 
 
 def test_every_registered_renderer_exists():
@@ -399,7 +427,7 @@ def test_heat_map_in_the_report_once_the_model_carries_the_days():
     r = sample_report()
     text = terminal.render_report(r, width=100, color=False)
     page = html.render_report(r)
-    if "days" in QuarterlyReport.model_fields:
+    if "days" in QuarterlyReport._fields:
         assert "Mon " in text and 'class="heat"' in page
     else:
         assert "less ·· ░░" not in text and 'class="heat"' not in page
@@ -491,6 +519,5 @@ def test_html_objective_chart_handles_missing_values():
     for o in r.objectives:
         svg = html.objective_svg(o, r.start, r.end)
         assert svg.startswith("<svg") and "nan" not in svg.lower()
-    blank = r.objectives[0].model_copy(update={
-        "measurements": [], "start": None, "latest": None, "target": None})
+    blank = r.objectives[0].replace(measurements=[], start=None, latest=None, target=None)
     assert html.objective_svg(blank, r.start, r.end) == ""

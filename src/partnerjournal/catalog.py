@@ -2,7 +2,7 @@
 
 The catalog is package data (``data/catalog.json``), loaded and validated once per
 process. Validation is plain Python so that the daily commands do not pay for
-importing pydantic at start-up.
+importing a validation library at start-up.
 
 Each prompt says which step(s) it serves, one as a rule and two at most, and why:
 ``Prompt.why`` holds one line per claimed step, in the order of ``Prompt.steps``.

@@ -1,6 +1,6 @@
 """The journal's records as plain classes (cheap to define on the daily path).
 
-The report models, which need validation and JSON schemas, are pydantic and live in
+The report's sections are typed models of their own, in ``progress.py`` and
 ``report.py``.
 """
 

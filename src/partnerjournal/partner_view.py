@@ -1,7 +1,7 @@
 """The partner's view beside the leader's own: the four terms of the trust equation as
 a partner answered them on a feedback survey, and the gap to the leader's self-rating.
 
-Pure and light (no pydantic): ``pj trust``, ``pj partner show``, ``pj feedback`` and the
+Pure and light: ``pj trust``, ``pj partner show``, ``pj feedback`` and the
 quarterly report all compare the same way.
 
 - A gap is the partner's number minus the leader's, per term: ``-3`` on reliability

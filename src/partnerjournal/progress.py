@@ -1,4 +1,4 @@
-"""The progress report on the 13 steps: a pydantic model built by a pure function.
+"""The progress report on the 13 steps: a typed model built by a pure function.
 
 ``build_progress`` takes what the store gathered (plain data) and the quarter; it
 never touches the database, so it is tested on hand-built inputs.
@@ -10,19 +10,9 @@ import datetime as dt
 from collections import Counter
 from typing import Iterable
 
-from pydantic import BaseModel, ConfigDict, Field
-
 from .catalog import Catalog, phase_of
 from .quarters import Quarter, weeks_of
-
-
-class Model(BaseModel):
-    """A report model. Its validation schema is built only when first needed (JSON
-    output, or data validated from outside): the builders here trust the data they
-    computed and put it in place with ``model_construct``, so a terminal, markdown or
-    HTML report never pays for building the schemas."""
-
-    model_config = ConfigDict(defer_build=True)
+from .records import Model
 
 
 class StepProgress(Model):
@@ -32,12 +22,12 @@ class StepProgress(Model):
     reflections_quarter: int
     reflections_total: int
     last_practiced: dt.date | None
-    streak_weeks: int = Field(description="weeks in a row, up to the report's last week")
-    rating: int | None = Field(description="self-rating (1-5) in this quarter's evaluation")
-    previous_rating: int | None = Field(description="self-rating in last quarter's evaluation")
+    streak_weeks: int  # weeks in a row, up to the report's last week
+    rating: int | None  # self-rating (1-5) in this quarter's evaluation
+    previous_rating: int | None  # self-rating in last quarter's evaluation
     rating_change: int | None
     note: str | None = None
-    weekly: list[int] = Field(description="reflections on this step per week of the quarter")
+    weekly: list[int]  # reflections on this step per week of the quarter
 
 
 class PhaseTotal(Model):
@@ -45,7 +35,7 @@ class PhaseTotal(Model):
     title: str
     steps: list[int]
     reflections_quarter: int
-    share: float = Field(description="share of the quarter's step tags in this phase, 0-1")
+    share: float  # share of the quarter's step tags in this phase, 0-1
 
 
 class DayCount(Model):
@@ -58,10 +48,10 @@ class ProgressReport(Model):
     start: dt.date
     end: dt.date
     as_of: dt.date
-    weeks: list[dt.date] = Field(description="Mondays of the weeks in the quarter")
+    weeks: list[dt.date]  # Mondays of the weeks in the quarter
     steps: list[StepProgress]
     phases: list[PhaseTotal]
-    days: list[DayCount] = Field(description="every day of the quarter with its reflections")
+    days: list[DayCount]  # every day of the quarter with its reflections
     reflections_quarter: int
     days_journaled: int
     has_evaluation: bool
@@ -130,7 +120,7 @@ def build_progress(
         rating = (data.ratings or {}).get(n, {}).get("rating")
         previous = (data.previous_ratings or {}).get(n, {}).get("rating")
         steps.append(
-            StepProgress.model_construct(
+            StepProgress(
                 number=n,
                 phase=step.phase,
                 title=step.title,
@@ -151,7 +141,7 @@ def build_progress(
     for phase in catalog.phases:
         count = sum(per_step_quarter[n] for n in phase.steps)
         phases.append(
-            PhaseTotal.model_construct(
+            PhaseTotal(
                 phase=phase.key,
                 title=phase.title,
                 steps=list(phase.steps),
@@ -163,10 +153,10 @@ def build_progress(
     days = []
     day = quarter.start
     while day <= quarter.end:
-        days.append(DayCount.model_construct(date=day, count=per_day[day]))
+        days.append(DayCount(date=day, count=per_day[day]))
         day += dt.timedelta(days=1)
 
-    return ProgressReport.model_construct(
+    return ProgressReport(
         quarter=str(quarter),
         start=quarter.start,
         end=quarter.end,

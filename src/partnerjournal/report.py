@@ -1,4 +1,4 @@
-"""The quarterly self-evaluation report: one pydantic model, built by a pure function.
+"""The quarterly self-evaluation report: one typed model, built by a pure function.
 
 ``build_quarterly_report`` computes everything once from plain data the store
 gathered; each output format is then one function of the model (``render/``).
@@ -9,8 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import zlib
 from collections import defaultdict
-
-from pydantic import BaseModel, Field  # noqa: F401 - sections may still derive from BaseModel
 
 from .catalog import Catalog
 from . import models
@@ -31,8 +29,8 @@ BOX_TITLES = {
 class Summary(Model):
     reflections: int
     days_journaled: int
-    days_elapsed: int = Field(description="days of the quarter up to the report date")
-    longest_streak: int = Field(description="most days in a row journaled in the quarter")
+    days_elapsed: int  # days of the quarter up to the report date
+    longest_streak: int  # most days in a row journaled in the quarter
     phases: list[PhaseTotal]
 
 
@@ -41,9 +39,9 @@ class PartnerLine(Model):
     box: str | None
     relation: str | None
     archived: bool
-    reflections: int = Field(description="reflections naming the partner this quarter")
+    reflections: int  # reflections naming the partner this quarter
     sessions_held: int
-    session_due: bool = Field(description="a quarterly session was due and none was held")
+    session_due: bool  # a quarterly session was due and none was held
     commitments_settled: int
     commitments_kept_on_time: int
     commitments_open: int
@@ -63,7 +61,7 @@ class BoxLine(Model):
 class Partnerships(Model):
     boxes: list[BoxLine]
     partners: list[PartnerLine]
-    unplaced: list[str] = Field(description="active partners with no box yet")
+    unplaced: list[str]  # active partners with no box yet
     sessions_held: int
     sessions_expected: int
     commitments_settled: int
@@ -83,17 +81,17 @@ class ObjectiveLine(Model):
     unit: str | None
     target: float | None
     lower_is_better: bool
-    measurements: list[Measurement] = Field(description="measurements within the quarter")
-    start: float | None = Field(description="value at the start (last before the quarter)")
+    measurements: list[Measurement]  # measurements within the quarter
+    start: float | None  # value at the start (last before the quarter)
     latest: Measurement | None
     change: float | None
-    distance_to_target: float | None = Field(description="how far still to go; 0 when met")
+    distance_to_target: float | None  # how far still to go; 0 when met
     met: bool | None
 
 
 class WeekShare(Model):
     week: dt.date
-    reflections: int = Field(description="reflections that recorded a share")
+    reflections: int  # reflections that recorded a share
     average: float | None
 
 
@@ -109,7 +107,7 @@ class AdjustmentReview(Model):
     steps: list[int]
     reflections_since: int
     rating_change: int | None
-    acted_on: bool | None = Field(description="None when the adjustment names no step")
+    acted_on: bool | None  # None when the adjustment names no step
 
 
 class PromptRef(Model):
@@ -137,28 +135,27 @@ class TermView(Model):
     term: str
     self_rating: int | None
     partner: int | None
-    gap: int | None = Field(description="the partner's number minus yours")
+    gap: int | None  # the partner's number minus yours
 
 
 class PartnerFeedbackLine(Model):
     name: str
-    date: dt.date = Field(description="the partner's latest feedback this quarter")
-    responses: int = Field(description="feedback records from the partner this quarter")
-    self_date: dt.date | None = Field(
-        description="your trust check it is compared with: the latest on or before its day")
+    date: dt.date  # the partner's latest feedback this quarter
+    responses: int  # feedback records from the partner this quarter
+    self_date: dt.date | None  # your trust check it is compared with: the latest on or before its day
     terms: list[TermView]
     trust_self: float | None
-    trust_partner: float | None = Field(description="None unless all four terms were answered")
+    trust_partner: float | None  # None unless all four terms were answered
     trust_gap: float | None
     satisfaction: int | None
-    previous_satisfaction: int | None = Field(description="the latest given last quarter")
+    previous_satisfaction: int | None  # the latest given last quarter
     satisfaction_change: int | None
-    largest_gap: str | None = Field(description="the term the two views differ most on")
+    largest_gap: str | None  # the term the two views differ most on
 
 
 class PartnerView(Model):
     partners: list[PartnerFeedbackLine]
-    not_asked: list[str] = Field(description="active partners with no feedback this quarter")
+    not_asked: list[str]  # active partners with no feedback this quarter
 
 
 class QuarterlyReport(Model):
@@ -170,7 +167,7 @@ class QuarterlyReport(Model):
     summary: Summary
     steps: list[StepProgress]
     weeks: list[dt.date]
-    days: list[DayCount] = Field(description="every day of the quarter with its reflections")
+    days: list[DayCount]  # every day of the quarter with its reflections
     partnerships: Partnerships
     objectives: list[ObjectiveLine]
     important_share: list[WeekShare]
@@ -268,7 +265,7 @@ def _partnerships(data: ReportInputs, quarter: Quarter, as_of: dt.date) -> Partn
         trust = trust_score(history[-1]) if history else None
         change = models.trust_change(history[-1], history[-2]) if len(history) > 1 else None
         lines.append(
-            PartnerLine.model_construct(
+            PartnerLine(
                 name=name,
                 box=p.get("box"),
                 relation=p.get("relation"),
@@ -289,7 +286,7 @@ def _partnerships(data: ReportInputs, quarter: Quarter, as_of: dt.date) -> Partn
     for box in ("leadership", "teams", "managers", "employees"):
         members = [line for line in lines if line.box == box]
         boxes.append(
-            BoxLine.model_construct(
+            BoxLine(
                 box=box,
                 title=BOX_TITLES[box],
                 partners=[m.name for m in members],
@@ -300,7 +297,7 @@ def _partnerships(data: ReportInputs, quarter: Quarter, as_of: dt.date) -> Partn
     placed = [line for line in lines if line.box in BOXES]
     settled_total = sum(line.commitments_settled for line in lines)
     kept_total = sum(line.commitments_kept_on_time for line in lines)
-    return Partnerships.model_construct(
+    return Partnerships(
         boxes=boxes,
         partners=lines,
         unplaced=[line.name for line in lines if line.box is None and not line.archived],
@@ -352,9 +349,9 @@ def _partner_view(data: ReportInputs, quarter: Quarter) -> PartnerView:
         now, was = satisfaction(this[name]), satisfaction(before.get(name, []))
         lines.append(PartnerFeedbackLine(
             name=name,
-            date=latest["date"],
+            date=_day(latest["date"]),
             responses=len(this[name]),
-            self_date=mine["date"] if mine else None,
+            self_date=_day(mine["date"]) if mine else None,
             terms=[TermView(term=t, self_rating=mine[t] if mine else None,
                             partner=latest.get(t), gap=by_term[t]) for t in TERMS],
             trust_self=score_self,
@@ -375,7 +372,7 @@ def _real(value) -> float | None:
 
 
 def _measurement(m: dict) -> Measurement:
-    return Measurement.model_construct(
+    return Measurement(
         date=_day(m["date"]) if isinstance(m["date"], str) else m["date"],
         value=float(m["value"]), note=m.get("note"))
 
@@ -395,7 +392,7 @@ def _objectives(data: ReportInputs, quarter: Quarter) -> list[ObjectiveLine]:
             distance = round(max(gap, 0.0), 4)
             met = gap <= 0
         out.append(
-            ObjectiveLine.model_construct(
+            ObjectiveLine(
                 name=o["name"],
                 kind=o["kind"],
                 unit=o.get("unit"),
@@ -422,7 +419,7 @@ def _important_share(data: ReportInputs, weeks: list[dt.date]) -> list[WeekShare
         day = dt.date.fromisoformat(r["date"])
         shares[day - dt.timedelta(days=day.weekday())].append(r["important_share"])
     return [
-        WeekShare.model_construct(
+        WeekShare(
             week=w,
             reflections=len(shares.get(w, [])),
             average=round(sum(shares[w]) / len(shares[w]), 1) if shares.get(w) else None,
@@ -447,7 +444,7 @@ def _previous_adjustments(
         change = sum(changes) if changes else None
         acted = adjustment_acted_on(steps, since, change)
         out.append(
-            AdjustmentReview.model_construct(
+            AdjustmentReview(
                 text=a["text"], steps=steps, reflections_since=since,
                 rating_change=change, acted_on=acted,
             )
@@ -483,13 +480,13 @@ def _focus(
         start = seed % len(fresh) if fresh else 0
         picks = (fresh[start:] + fresh[:start])[:3]
         out.append(
-            FocusStep.model_construct(
+            FocusStep(
                 number=s.number,
                 title=s.title,
                 phase=s.phase,
                 reason=", ".join(reasons),
                 prompts=[
-                    PromptRef.model_construct(id=p.id, text=p.text, author=p.source.author, work=p.source.work)
+                    PromptRef(id=p.id, text=p.text, author=p.source.author, work=p.source.work)
                     for p in picks
                 ],
             )
@@ -512,19 +509,19 @@ def build_quarterly_report(
     days = [d.date for d in progress.days if d.count]
     evaluation = None
     if data.evaluation:
-        evaluation = EvaluationAnswers.model_construct(
+        evaluation = EvaluationAnswers(
             progress=data.evaluation.get("progress", ""),
             feedback=data.evaluation.get("feedback", ""),
             adjustments=[a["text"] for a in data.evaluation.get("adjustments", [])],
         )
     used = {r["prompt_id"] for r in data.reflections if r.get("prompt_id")}
-    return QuarterlyReport.model_construct(
+    return QuarterlyReport(
         quarter=str(quarter),
         start=quarter.start,
         end=quarter.end,
         as_of=as_of,
         fiscal_year_start=quarter.fiscal_start,
-        summary=Summary.model_construct(
+        summary=Summary(
             reflections=progress.reflections_quarter,
             days_journaled=progress.days_journaled,
             days_elapsed=max((as_of - quarter.start).days + 1, 0),
@@ -538,7 +535,7 @@ def build_quarterly_report(
         objectives=_objectives(data, quarter),
         important_share=_important_share(data, progress.weeks),
         stories=[
-            Story.model_construct(date=_day(s["date"]) if isinstance(s["date"], str) else s["date"],
+            Story(date=_day(s["date"]) if isinstance(s["date"], str) else s["date"],
                                   text=s["text"], partners=s["partners"], impact=s.get("impact"))
             for s in data.stories
         ],

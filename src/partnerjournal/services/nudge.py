@@ -1,7 +1,7 @@
 """The nudge: one short line of what needs attention today, or nothing.
 
 It runs from a shell's start-up file, so it makes a handful of indexed queries and
-imports nothing heavy (no catalog, no rich, no pydantic).
+imports nothing heavy (no catalog, no rich).
 """
 
 from __future__ import annotations

@@ -69,7 +69,7 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
         practice=practice,
     )
     if not full:
-        return ProgressInputs.model_construct(**base)  # our own data: no validation
+        return ProgressInputs(**base)
     extra: dict = {"evaluation": evaluation, "previous_evaluation": previous}
     if sr.has_table(conn, "sessions"):
         extra.update(
@@ -86,7 +86,7 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
         extra["feedback"] = feedback_until(conn, end)
     else:
         extra["partners"] = sr.partners(conn)
-    return ReportInputs.model_construct(**base, **extra)
+    return ReportInputs(**base, **extra)
 
 
 def progress(conn: sqlite3.Connection, quarter: Quarter, today: dt.date):
