@@ -61,7 +61,7 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
     evaluation = _evaluation(conn, quarter)
     previous = _evaluation(conn, quarter.previous())
     base = dict(
-        reflections=sr.reflections_between(conn, start, end),
+        reflections=sr.reflections_between(conn, start, end, partners=full),
         step_totals=totals,
         streak_weeks=streaks,
         ratings=evaluation["ratings"] if evaluation else None,

@@ -21,31 +21,42 @@ def has_table(conn: sqlite3.Connection, name: str) -> bool:
     )
 
 
-def reflections_between(conn: sqlite3.Connection, start: str, end: str) -> list[dict]:
-    """Reflections in [start, end] with their steps and partners, oldest first."""
-    rows = conn.execute(
-        """
-        SELECT r.id, r.date, r.important_share, r.prompt_id,
-               (SELECT group_concat(step) FROM reflection_steps
-                    WHERE reflection_id = r.id) AS steps,
-               (SELECT json_group_array(p.name) FROM reflection_partners rp
-                    JOIN partners p ON p.id = rp.partner_id
-                    WHERE rp.reflection_id = r.id) AS partners
-        FROM reflections r WHERE r.date BETWEEN ? AND ? ORDER BY r.date, r.id
-        """,
+def reflections_between(conn: sqlite3.Connection, start: str, end: str, *,
+                        partners: bool = True) -> list[dict]:
+    """Reflections in [start, end] with their steps (ascending) and, unless
+    ``partners`` is false, the partners they name; oldest first.
+
+    Three flat reads on the date index joined in Python: a correlated subquery per
+    reflection for its steps and partners cost twice as much at a quarter's ~1,500."""
+    out: list[dict] = []
+    by_id: dict[int, dict] = {}
+    for rid, day, share, prompt_id in conn.execute(
+        "SELECT id, date, important_share, prompt_id FROM reflections"
+        " WHERE date BETWEEN ? AND ? ORDER BY date, id", (start, end)
+    ):
+        row = {"id": rid, "date": day, "important_share": share, "prompt_id": prompt_id,
+               "steps": [], "partners": []}
+        out.append(row)
+        by_id[rid] = row
+    for rid, step in conn.execute(
+        "SELECT x.reflection_id, x.step FROM reflections r"
+        " JOIN reflection_steps x ON x.reflection_id = r.id WHERE r.date BETWEEN ? AND ?",
         (start, end),
-    )
-    return [
-        {
-            "id": r["id"],
-            "date": r["date"],
-            "important_share": r["important_share"],
-            "prompt_id": r["prompt_id"],
-            "steps": sorted(int(s) for s in r["steps"].split(",")) if r["steps"] else [],
-            "partners": json.loads(r["partners"]) if r["partners"] else [],
-        }
-        for r in rows
-    ]
+    ):
+        by_id[rid]["steps"].append(step)
+    for row in out:
+        if len(row["steps"]) > 1:
+            row["steps"].sort()
+    if partners:
+        for rid, name in conn.execute(
+            "SELECT rp.reflection_id, p.name FROM reflections r"
+            " JOIN reflection_partners rp ON rp.reflection_id = r.id"
+            " JOIN partners p ON p.id = rp.partner_id WHERE r.date BETWEEN ? AND ?"
+            " ORDER BY rp.reflection_id, rp.partner_id",
+            (start, end),
+        ):
+            by_id[rid]["partners"].append(name)
+    return out
 
 
 # Weeks in a row for each step, walking back one week at a time from where the
