@@ -8,7 +8,7 @@ apart. Plain Python on purpose: it renders the models, it never computes them.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PHASE_SHORT = {"example": "Example", "teach": "Teach", "evaluate": "Evaluate"}
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -30,8 +30,7 @@ BOX_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     key: str
     title: str
     source: str  # one line: where the idea comes from, in our own words
@@ -301,8 +300,7 @@ def largest_gap_text(line) -> str:
 # --- the calendar heat map --------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     date: dt.date
     count: int
     state: str  # "day" (in the quarter, up to the report date), "future" or "outside"
@@ -313,8 +311,7 @@ class Cell:
         return min(self.count, 4) if self.state == "day" else 0
 
 
-@dataclass(frozen=True)
-class Calendar:
+class Calendar(NamedTuple):
     weeks: list[dt.date]  # Mondays, one column each
     rows: list[list[Cell]]  # seven rows, Monday first; one cell per week
     months: list[str]  # per week: the month's short name where a month starts, else ""

@@ -7,14 +7,13 @@ one score or one answer in every row.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..partner_view import SCORES, TERMS, trust_score
 from .journal import new_uid
 
 
-@dataclass
-class Feedback:
+class Feedback(NamedTuple):
     id: int
     uid: str
     partner_id: int
