@@ -608,6 +608,12 @@ def test_imported_records_get_their_first_version_as_if_made_here(pj, full, tmp_
     assert r2[0].startswith(device + ":") and r2[1] == [f"0:{T1}"]
     del first[("reflections", "r2")]
     assert versions == first
+    # the journal's own triggers give the next record made here its version again
+    assert pj("--db", other, "reflect", "After the import", "--partner", "Ana López").exit_code == 0
+    c = sqlite3.connect(other)
+    (uid, stamp), = c.execute("SELECT uid, updated_at FROM reflections WHERE text LIKE 'After%'")
+    c.close()
+    assert _versions(other)[("reflections", uid)] == (f"0:{stamp}", [])
 
 
 def test_fields_with_a_default_may_be_left_out(pj, tmp_path):

@@ -340,16 +340,17 @@ def _chunks(values: list, size: int = BATCH) -> Iterator[list]:
         yield values[i : i + size]
 
 
-def _first_version_tables(conn: sqlite3.Connection) -> dict[str, str]:
+def _first_version_tables(conn: sqlite3.Connection) -> dict[str, tuple[str, str]]:
     """The tables whose insert trigger gives a new row the version "0:<updated_at>"
-    (schema v6), with the kind the ``versions`` table names them by."""
+    (schema v6), with the kind the ``versions`` table names them by and the trigger's
+    SQL."""
     from .schema import SYNCED_TABLES
 
-    triggers = {r[0] for r in conn.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_%_insert'"
-    )}
+    triggers = dict(conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'sync_%_insert'"
+    ).fetchall())
     return {
-        table: kind
+        table: (kind, triggers[f"sync_{table}_insert"])
         for kind, table, key, first in SYNCED_TABLES
         if key == "uid" and first == "updated_at" and f"sync_{table}_insert" in triggers
     }
@@ -401,6 +402,8 @@ class Merge:
     Records are buffered per kind and written in batches. A record whose link points to
     a record not seen yet waits until the end of the import (files of a folder may come
     in any order); one still unresolved then is an error naming its file and line.
+    Call :meth:`finish` before the transaction ends: it writes what is buffered and
+    gives the new records their versions.
     """
 
     def __init__(self, conn: sqlite3.Connection, kinds: list[Kind]):
@@ -419,6 +422,7 @@ class Merge:
         self._row_plans: dict[tuple[str, bool], tuple[list[str], list[tuple[str, str]]]] = {}
         self._first_versions = _first_version_tables(conn)
         self._unversioned: dict[str, int] = {}  # table → its largest rowid before them
+        self._held: list[str] = []  # tables whose insert trigger is dropped for now
 
 
     # records in
@@ -465,6 +469,9 @@ class Merge:
                     self.add(k.name, item.rec, item.where)
             self.flush()
         self._write_first_versions()
+        for table in self._held:  # the insert triggers, dropped by _write_rows
+            self.conn.execute(self._first_versions[table][1])
+        self._held.clear()
         return self.counts
 
     # links
@@ -716,19 +723,18 @@ class Merge:
         if inserts:
             cols, _ = self._row(kind, inserts[0], update=False)
             marks = ", ".join("?" for _ in cols)
-            later = kind.table in self._first_versions
-            if later:
+            if kind.table in self._first_versions:
                 if kind.table not in self._unversioned:
                     self._unversioned[kind.table] = conn.execute(
                         f"SELECT coalesce(max(rowid), 0) FROM [{kind.table}]"
                     ).fetchone()[0]
-                conn.execute("UPDATE device SET syncing = 1")  # see _write_first_versions
+                if kind.table not in self._held:
+                    conn.execute(f"DROP TRIGGER [sync_{kind.table}_insert]")
+                    self._held.append(kind.table)
             conn.executemany(
                 f"INSERT INTO [{kind.table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({marks})",
                 [self._row(kind, i, update=False)[1] for i in inserts],
             )
-            if later:
-                conn.execute("UPDATE device SET syncing = 0")
         if updates:
             self._write_first_versions()  # an update builds on the version it replaces
             cols, _ = self._row(kind, updates[0][0], update=True)
@@ -772,13 +778,14 @@ class Merge:
         """Give the records inserted since the last call their first version, as the
         journal's insert triggers would have one by one ("0:<updated_at>", made here).
 
-        The inserts ran with the triggers held (``device.syncing``); written here in
-        one statement per table, sorted by uid, instead of 100,000 lookups and inserts
-        at random places in ``versions``: about a third of the time of a large import
-        into an empty journal. Called before any update (whose trigger reads the
-        version it replaces) and at the end of the import, inside its transaction."""
+        The insert triggers are dropped while the import writes (:meth:`finish` puts
+        them back, in the same transaction: a failed import rolls back to them); the
+        versions are written here in one statement per table, sorted by uid, instead
+        of 100,000 lookups and inserts at random places in ``versions``: about a third
+        of the time of a large import into an empty journal. Called before any update
+        (whose trigger reads the version it replaces) and by :meth:`finish`."""
         for table, after in self._unversioned.items():
-            kind = self._first_versions[table]
+            kind = self._first_versions[table][0]
             self.conn.execute(
                 "INSERT OR REPLACE INTO versions (kind, uid, dot, past, record)"
                 f" SELECT ?, uid, '0:' || updated_at, '[]', NULL FROM [{table}]"
