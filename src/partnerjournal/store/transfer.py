@@ -745,14 +745,14 @@ class Merge:
 
     def _write_rows(self, kind: Kind, inserts: list[_Item], updates: list[tuple[_Item, int]]) -> None:
         conn = self.conn
+        last_rowid = f"SELECT coalesce(max(rowid), 0) FROM [{kind.table}]"
+        before = after = 0
         if inserts:
             cols, _ = self._row(kind, inserts[0], update=False)
             marks = ", ".join("?" for _ in cols)
+            before = conn.execute(last_rowid).fetchone()[0]
             if kind.table in self._first_versions:
-                if kind.table not in self._unversioned:
-                    self._unversioned[kind.table] = conn.execute(
-                        f"SELECT coalesce(max(rowid), 0) FROM [{kind.table}]"
-                    ).fetchone()[0]
+                self._unversioned.setdefault(kind.table, before)
                 if kind.table not in self._held:
                     conn.execute(f"DROP TRIGGER [sync_{kind.table}_insert]")
                     self._held.append(kind.table)
@@ -760,6 +760,8 @@ class Merge:
                 f"INSERT INTO [{kind.table}] ({', '.join(f'[{c}]' for c in cols)}) VALUES ({marks})",
                 [self._row(kind, i, update=False)[1] for i in inserts],
             )
+            if kind.children:
+                after = conn.execute(last_rowid).fetchone()[0]
         if updates:
             self._write_first_versions()  # an update builds on the version it replaces
             cols, _ = self._row(kind, updates[0][0], update=True)
@@ -771,7 +773,10 @@ class Merge:
         if not kind.children:
             return
         parents: list[tuple[_Item, int]] = list(updates)
-        if inserts:
+        if inserts and after - before == len(inserts):
+            # SQLite gave each new row the next rowid after the largest, in order
+            parents += [(item, rowid) for rowid, item in enumerate(inserts, before + 1)]
+        elif inserts:
             ids = self._local_ids_direct(kind, [i.rec["uid"] for i in inserts])
             parents += [(i, ids[i.rec["uid"]]) for i in inserts]
         for child in kind.children:
