@@ -415,10 +415,18 @@ def resume_search_index(conn: sqlite3.Connection, triggers: list[str] | None) ->
     for sql in triggers:
         conn.execute(sql)
     # Merging segments while the index is rebuilt costs a quarter of the rebuild; the
-    # default merging (automerge 4) is back before the transaction ends.
-    conn.execute("INSERT INTO reflections_fts (reflections_fts, rank) VALUES ('automerge', 0)")
+    # default merging (automerge 4) is back before the transaction ends. The rebuild
+    # also gathers terms in a 4 MB hash instead of 1 MB before it writes a segment:
+    # fewer, larger segments, 0.2 s less at 100,000 reflections, for at most 3 MB more
+    # memory whatever the journal's size; the default is back as well.
+    option = "INSERT INTO reflections_fts (reflections_fts, rank) VALUES (?, ?)"
+    conn.executemany(option, [(name, during) for name, during, _ in _REBUILD_OPTIONS])
     conn.execute("INSERT INTO reflections_fts (reflections_fts) VALUES ('rebuild')")
-    conn.execute("INSERT INTO reflections_fts (reflections_fts, rank) VALUES ('automerge', 4)")
+    conn.executemany(option, [(name, default) for name, _, default in _REBUILD_OPTIONS])
+
+
+# The full-text index's options while it is rebuilt, and their defaults.
+_REBUILD_OPTIONS = (("automerge", 0, 4), ("hashsize", 4 << 20, 1 << 20))
 
 
 class Merge:
