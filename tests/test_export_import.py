@@ -616,6 +616,26 @@ def test_imported_records_get_their_first_version_as_if_made_here(pj, full, tmp_
     assert _versions(other)[("reflections", uid)] == (f"0:{stamp}", [])
 
 
+def test_import_into_an_empty_journal_another_program_has_open(pj, full, tmp_path):
+    """The journal cannot leave WAL mode while another connection has it open (see
+    store.transfer.rollback_journal_if_empty): the import then runs in WAL mode, and
+    the other program reads the records once it is done."""
+    path = tmp_path / "j.json"
+    assert pj("export", "-f", "json", "-o", path).exit_code == 0
+    other = tmp_path / "other.sqlite"
+    add_all_tables(other)
+    reader = sqlite3.connect(other)
+    try:
+        assert reader.execute("SELECT count(*) FROM reflections").fetchone()[0] == 0
+        r = pj("--db", other, "import", path)
+        assert r.exit_code == 0, r
+        assert reader.execute("SELECT count(*) FROM reflections").fetchone()[0] == 2
+        assert reader.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        reader.close()
+    assert dump(other) == dump(full)
+
+
 def test_fields_with_a_default_may_be_left_out(pj, tmp_path):
     pj("reflect", "x", "--partner", "Ana")
     data = pj("export", "-f", "json").json()
