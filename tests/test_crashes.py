@@ -272,6 +272,54 @@ def test_a_killed_import_can_simply_be_run_again(big, tmp_path):
     assert snapshot(db) == big["after"]
 
 
+def test_import_into_an_empty_journal_killed_inside_is_all_or_nothing(big, tmp_path):
+    """Into a journal without reflections the import writes through a rollback journal
+    instead of the WAL. Killed inside its transaction, it leaves a private hot journal
+    that pj undoes on the next open: none of the import, the journal sound. Run again,
+    the import completes and the journal is back in WAL mode."""
+    empty = tmp_path / "empty.sqlite"
+    store.connect(empty).close()
+    before = snapshot(empty)
+    full = tmp_path / "full.sqlite"
+    fresh_copy(empty, full)
+    pj(full, "import", big["export"])
+    after = snapshot(full)
+    assert len(after["reflections"]) == REFLECTIONS
+    db = tmp_path / "journal.sqlite"
+    hot = Path(f"{db}-journal")
+    inside = 0
+    for delay in (0.0, 0.05, 0.2, 0.5):
+        hot.unlink(missing_ok=True)  # the last run's, with the file it belonged to
+        fresh_copy(empty, db)
+        proc = subprocess.Popen([installed_pj(), "import", str(big["export"])],
+                                env=env_for(db), stdin=subprocess.DEVNULL,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        while proc.poll() is None and not write_lock_held(db):
+            time.sleep(0.002)
+        time.sleep(delay)
+        held = write_lock_held(db)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        left = hot.exists()
+        if left:
+            assert stat.S_IMODE(hot.stat().st_mode) == 0o600
+        pj(db, "log", "-n", "1", "--json")  # opens it: SQLite undoes a hot journal
+        conn = sqlite3.connect(db)
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        conn.close()
+        state = snapshot(db)
+        assert state in (before, after), f"killed {delay}s in: neither none nor all"
+        inside += held and left and state == before
+    assert inside >= 2, f"only {inside} kills landed inside the transaction"
+    hot.unlink(missing_ok=True)
+    fresh_copy(empty, db)
+    pj(db, "import", big["export"])
+    assert snapshot(db) == after
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+
+
 # --- exports --------------------------------------------------------------------------
 
 TEMP_NAME = re.compile(r"^\.[^/]+\.[^/]+\.tmp$")  # atomic writers' own: .NAME.RANDOM.tmp

@@ -565,6 +565,77 @@ def test_records_may_come_in_any_order(pj, full, tmp_path):
     assert dump(other) == dump(full)
 
 
+def _versions(db: Path) -> dict[tuple[str, str], tuple[str, list[str]]]:
+    c = sqlite3.connect(db)
+    try:
+        return {(k, u): (d, json.loads(p)) for k, u, d, p, r in c.execute(
+            "SELECT kind, uid, dot, past, record FROM versions") if r is None}
+    finally:
+        c.close()
+
+
+def _first_versions(db: Path) -> dict[tuple[str, str], tuple[str, list[str]]]:
+    """The version each record of ``db`` has when it was made here (or imported)."""
+    c = sqlite3.connect(db)
+    try:
+        return {(kind, k): (f"0:{v}", []) for kind, table, key, first in schema.SYNCED_TABLES
+                for k, v in c.execute(f"SELECT [{key}], [{first}] FROM [{table}]")}
+    finally:
+        c.close()
+
+
+def test_imported_records_get_their_first_version_as_if_made_here(pj, full, tmp_path):
+    """Every record an import adds has the version the journal's insert triggers give
+    (named after its updated_at); one that the same file lists again, newer, is added
+    then updated, and its version remembers the first."""
+    data = json.loads(pj("export", "-f", "json").stdout)
+    records = data["records"]
+    older = dict(_record(data, "reflections", "r2"), text="An older copy", updated_at=T1)
+    records["reflections"].insert(0, older)  # r2 at T1 first, then r2 at T2
+    data["records"] = {"reflections": records.pop("reflections"), **records}  # waits
+    path = tmp_path / "twice.json"
+    path.write_text(json.dumps(data))
+    other = tmp_path / "other.sqlite"
+    add_all_tables(other)
+    r = pj("--db", other, "import", path)
+    assert r.exit_code == 0, r
+    assert "reflections: 2 added, 1 updated, 0 skipped" in r.stdout
+    assert dump(other) == dump(full)
+    versions, first = _versions(other), _first_versions(other)
+    assert versions.keys() == first.keys() and len(first) == 15
+    r2 = versions.pop(("reflections", "r2"))
+    device = sqlite3.connect(other).execute("SELECT id FROM device").fetchone()[0]
+    assert r2[0].startswith(device + ":") and r2[1] == [f"0:{T1}"]
+    del first[("reflections", "r2")]
+    assert versions == first
+    # the journal's own triggers give the next record made here its version again
+    assert pj("--db", other, "reflect", "After the import", "--partner", "Ana López").exit_code == 0
+    c = sqlite3.connect(other)
+    (uid, stamp), = c.execute("SELECT uid, updated_at FROM reflections WHERE text LIKE 'After%'")
+    c.close()
+    assert _versions(other)[("reflections", uid)] == (f"0:{stamp}", [])
+
+
+def test_import_into_an_empty_journal_another_program_has_open(pj, full, tmp_path):
+    """The journal cannot leave WAL mode while another connection has it open (see
+    store.transfer.rollback_journal_if_empty): the import then runs in WAL mode, and
+    the other program reads the records once it is done."""
+    path = tmp_path / "j.json"
+    assert pj("export", "-f", "json", "-o", path).exit_code == 0
+    other = tmp_path / "other.sqlite"
+    add_all_tables(other)
+    reader = sqlite3.connect(other)
+    try:
+        assert reader.execute("SELECT count(*) FROM reflections").fetchone()[0] == 0
+        r = pj("--db", other, "import", path)
+        assert r.exit_code == 0, r
+        assert reader.execute("SELECT count(*) FROM reflections").fetchone()[0] == 2
+        assert reader.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        reader.close()
+    assert dump(other) == dump(full)
+
+
 def test_fields_with_a_default_may_be_left_out(pj, tmp_path):
     pj("reflect", "x", "--partner", "Ana")
     data = pj("export", "-f", "json").json()

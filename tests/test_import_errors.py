@@ -251,6 +251,42 @@ def test_a_renamed_partner_clashing_with_another(pj, journal, tmp_path):
     refused(pj, journal, path, "line 8", "already has the name 'YAN'")
 
 
+def test_a_new_record_the_journal_refuses_is_named_among_good_ones(pj, journal, tmp_path):
+    """New records are written in batches; the one the journal's own checks refuse
+    (here an empty feedback form, after two good ones) is named by its line, and
+    nothing of the batch or the import stays."""
+    data = json.loads(pj("export", "-f", "json").stdout)
+    zoe = data["records"]["partners"][0]
+    form = {"partner": zoe["uid"], "date": "2026-10-05", "credibility": 7,
+            "created_at": T1, "updated_at": T1}
+    recs = [dict(form, uid="f1"), dict(form, uid="f2", keep="the weekly call"),
+            {**form, "uid": "f3", "credibility": None}, dict(form, uid="f4")]
+    path = pj_json(tmp_path, {"partners": [zoe], "reflections": [reflection()],
+                              "feedback": recs}, schema=5)
+    line = line_of(path.read_text(), '"uid": "f3"')
+    refused(pj, journal, path, f"line {line}:", "refused this partner_feedback", "CHECK")
+
+
+def test_a_failed_import_into_an_empty_journal_leaves_it_as_it_was(pj, db, tmp_path):
+    """Into a journal without reflections the import writes around the WAL (see
+    store.transfer.rollback_journal_if_empty); a record refused after a thousand good
+    ones were written leaves it empty, sound and in WAL mode."""
+    import sqlite3
+
+    assert pj("partner", "add", "Zoe", "--box", "teams", "--relation", "direct").exit_code == 0
+    good = [reflection(f"r{i}", text=f"Good {i}") for i in range(1000)]
+    path = pj_json(tmp_path, {"reflections": [*good, reflection("bad", date="2026-13-01")]})
+    line = line_of(path.read_text(), '"uid": "bad"')
+    refused(pj, db, path, f"line {line}:", "not a date")
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("SELECT count(*) FROM reflections").fetchone()[0] == 0
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+
+
 def test_jrnl_and_pj_json_told_apart(pj, journal, source, tmp_path):
     jrnl = Path(__file__).parent / "fixtures" / "jrnl" / "simple.json"
     refused(pj, journal, jrnl, "jrnl export", "--format jrnl", args=("--format", "json"))

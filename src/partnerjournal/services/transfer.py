@@ -426,7 +426,7 @@ def import_path(
     deletes: list[dict] = []
     deleted: dict[str, int] = {}
     try:
-        with transaction(conn):
+        with st.rollback_journal_if_empty(conn), transaction(conn):
             gone = sync_store.deleted_at(conn)
             paused = st.pause_search_index(conn)
             for src, src_fmt in sources:
