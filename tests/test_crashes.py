@@ -282,13 +282,17 @@ def test_import_into_an_empty_journal_killed_inside_is_all_or_nothing(big, tmp_p
     before = snapshot(empty)
     full = tmp_path / "full.sqlite"
     fresh_copy(empty, full)
+    began = time.perf_counter()
     pj(full, "import", big["export"])
+    took = time.perf_counter() - began
     after = snapshot(full)
     assert len(after["reflections"]) == REFLECTIONS
     db = tmp_path / "journal.sqlite"
     hot = Path(f"{db}-journal")
     inside = 0
-    for delay in (0.0, 0.05, 0.2, 0.5):
+    # kill at fractions of how long the import took here, so the kills land inside
+    # its transaction on a fast machine and a slow one alike
+    for delay in (0.0, 0.1 * took, 0.25 * took, 0.4 * took, 0.6 * took):
         hot.unlink(missing_ok=True)  # the last run's, with the file it belonged to
         fresh_copy(empty, db)
         proc = subprocess.Popen([installed_pj(), "import", str(big["export"])],

@@ -387,3 +387,31 @@ def test_prompt_ids_since_and_custom_prompts(conn):
     assert sj.next_custom_prompt_number(conn) == 2
     [p] = sj.custom_prompts(conn)
     assert (p["id"], p["text"], p["steps"]) == ("mine-1", "Who did I help?", [3, 4])
+
+
+def _journal_mode(path) -> str:
+    with sqlite3.connect(path) as raw:
+        return raw.execute("PRAGMA journal_mode").fetchone()[0]
+
+
+def test_an_empty_journal_left_in_rollback_mode_gets_wal_back(db, pj):
+    """What a killed import into an empty journal leaves: the next pj puts WAL back."""
+    assert pj("log").exit_code == 0
+    raw = sqlite3.connect(db)
+    raw.execute("PRAGMA journal_mode = DELETE")
+    raw.close()
+    assert _journal_mode(db) == "delete"
+    assert pj("log").exit_code == 0
+    assert _journal_mode(db) == "wal"
+
+
+def test_a_journal_with_reflections_in_rollback_mode_is_read_as_it_is(db, pj):
+    """A backup copy (written in rollback mode, one self-contained file) opened with
+    --db to look at it is not rewritten."""
+    assert pj("reflect", "Asked Ana what finance needs from us").exit_code == 0
+    raw = sqlite3.connect(db)
+    raw.execute("PRAGMA journal_mode = DELETE")
+    raw.close()
+    before = db.read_bytes()
+    assert pj("log").exit_code == 0
+    assert _journal_mode(db) == "delete" and db.read_bytes() == before

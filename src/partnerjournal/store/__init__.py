@@ -23,26 +23,27 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 30_000
 
 
-def _check_file(path: Path) -> bool:
-    """Return whether the journal exists; refuse what is not a journal."""
+def _check_file(path: Path) -> tuple[bool, bool]:
+    """Return whether the journal exists and whether its header says rollback-journal
+    mode (not WAL); refuse what is not a journal."""
     if path.is_dir():
         raise JournalError(f"{path} is a directory: give --db the path of a journal file")
     if not path.exists():
-        return False
+        return False, False
     try:
         with open(path, "rb") as fh:
-            header = fh.read(16)
+            header = fh.read(20)
     except PermissionError:
         raise JournalError(f"{path} cannot be read: check its permissions") from None
-    if header and header != SQLITE_HEADER:
+    if header and header[:16] != SQLITE_HEADER:
         raise JournalError(f"{path} is not a partnerjournal file (not SQLite): check --db")
-    return True
+    return True, len(header) == 20 and header[18] == 1  # file format 1: rollback journal
 
 
 def connect(path: Path | str, *, create: bool = True, migrate: bool = True) -> sqlite3.Connection:
     """Open (creating if asked) the journal at ``path``, migrated to the latest schema."""
     path = Path(path).expanduser()
-    existed = _check_file(path)
+    existed, rollback = _check_file(path)
     if not existed:
         if not create:
             raise JournalError(f"no journal at {path}: check --db or PARTNERJOURNAL_DB")
@@ -78,6 +79,8 @@ def connect(path: Path | str, *, create: bool = True, migrate: bool = True) -> s
             f"{path} was written by a newer partnerjournal (schema {version}, this one knows "
             f"{LATEST}): upgrade pj to open it"
         )
+    if rollback and version == LATEST and migrate:
+        _restore_wal(conn)
     if version < LATEST and migrate:
         try:
             if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
@@ -87,6 +90,16 @@ def connect(path: Path | str, *, create: bool = True, migrate: bool = True) -> s
             conn.close()
             raise JournalError(f"cannot prepare the journal at {path}: {exc}") from None
     return conn
+
+
+def _restore_wal(conn: sqlite3.Connection) -> None:
+    """An import into an empty journal writes through a rollback journal and puts WAL
+    mode back when it ends; if it was killed, the journal is left empty and in rollback
+    mode. Put WAL back then (readers keep reading while pj writes). A journal that holds
+    reflections in rollback mode is left as it is: it is a backup copy being read."""
+    with contextlib.suppress(sqlite3.OperationalError):  # another program has it open
+        if not conn.execute("SELECT 1 FROM reflections LIMIT 1").fetchone():
+            conn.execute("PRAGMA journal_mode = WAL")
 
 
 def migrate_journal(conn: sqlite3.Connection, upto: int = LATEST) -> list[str]:
