@@ -169,7 +169,9 @@ def iter_rows(
             if where:
                 sql += " WHERE " + " AND ".join(where)
             sql += f" ORDER BY {_order_sql(kind)}"
-            cur = conn.execute(sql, params)
+            cur = conn.cursor()
+            cur.row_factory = None  # plain tuples: read by position, and cheaper to make
+            cur.execute(sql, params)
             while rows := cur.fetchmany(FETCH):
                 yield kind, rows
     finally:
@@ -218,33 +220,26 @@ def json_quote_agrees(conn: sqlite3.Connection) -> bool:
     return quoted == json.encoder.encode_basestring(_JSON_PROBE)
 
 
-def json_columns(kind: Kind, quote: bool = True) -> tuple[list[str], list[Field | Child | None]]:
-    """Select expressions that write most of a record's JSON line in SQLite: ``{"key":
-    value, ...}`` in ``kind.layout()`` order, the text values quoted by json_quote.
-    Returns the expressions and, for each, None (a finished piece of the line) or the
-    field or child whose raw value Python still has to encode (numbers, children; with
-    ``quote`` False, texts too)."""
+def json_columns(kind: Kind, quote: bool = True) -> tuple[list[str], list[tuple[str, Field | Child | None]]]:
+    """Select expressions for a record's JSON line, one per field in ``kind.layout()``
+    order, the text values quoted by json_quote. Returns the expressions and, for each,
+    the text that comes before its value in the line (``{"uid": ``, ``, "date": ``) and
+    None where SQLite wrote the value as JSON, or the field or child whose raw value
+    Python still has to encode (numbers, children; with ``quote`` False, texts too).
+
+    One column per value rather than the line joined with ``||`` in SQL: each ``||``
+    copies everything before it, the long texts included (0.09 s of 0.6 s at 100,000
+    reflections)."""
     exprs: list[str] = []
-    spec: list[Field | Child | None] = []
-    piece: list[str] = []
-
-    def close() -> None:
-        if piece:
-            exprs.append(" || ".join(piece))
-            spec.append(None)
-            piece.clear()
-
+    spec: list[tuple[str, Field | Child | None]] = []
     for n, item in enumerate(kind.layout()):
         key = ("{" if n == 0 else ", ") + json.dumps(item.name) + ": "
-        piece.append("'" + key.replace("'", "''") + "'")
         if quote and not hasattr(item, "table") and item.type in _JSON_QUOTED:
-            piece.append(f"json_quote({_value_sql(item, 't')})")
+            exprs.append(f"json_quote({_value_sql(item, 't')})")
+            spec.append((key, None))
             continue
-        close()
         exprs.append(_child_sql(item) if hasattr(item, "table") else _value_sql(item, "t"))
-        spec.append(item)
-    piece.append("'}'")
-    close()
+        spec.append((key, item))
     return exprs, spec
 
 
@@ -258,7 +253,7 @@ class Snapshot:
         self.conn, self.kinds = conn, kinds
         self.date_from, self.date_until = date_from, date_until
         self.counts = {k.name: 0 for k in kinds}
-        self.json_spec: dict[str, list[Field | Child | None]] = {}
+        self.json_spec: dict[str, list[tuple[str, Field | Child | None]]] = {}
 
     def rows(self) -> Iterator[tuple[Kind, list[tuple]]]:
         """Batches of rows as :func:`iter_rows` reads them."""
