@@ -36,8 +36,14 @@ def _json_scalar(value: Any) -> str:
 def _json_encoder(item) -> Callable[[Any], str]:
     """What json.dumps writes for the raw (SQL) value of a field or child list."""
     if hasattr(item, "table"):  # a child list, as SQLite's json_group_array wrote it
+        from ..store.transfer import json_sorts_in_python
+
+        ordered = json_sorts_in_python(item)
+
         def child(text: str) -> str:
             items = json.loads(text)
+            if ordered:
+                items.sort()
             if not item.scalar:
                 from ..store.transfer import _out_value
 

@@ -238,9 +238,27 @@ def json_columns(kind: Kind, quote: bool = True) -> tuple[list[str], list[tuple[
             exprs.append(f"json_quote({_value_sql(item, 't')})")
             spec.append((key, None))
             continue
-        exprs.append(_child_sql(item) if hasattr(item, "table") else _value_sql(item, "t"))
+        exprs.append(_json_child_sql(item) if hasattr(item, "table") else _value_sql(item, "t"))
         spec.append((key, item))
     return exprs, spec
+
+
+def _json_child_sql(child: Child) -> str:
+    """:func:`_child_sql` for the JSON export. A list of links (a reflection's partners)
+    comes unsorted: sorting their uids inside SQLite took a sorter per record (0.03 s at
+    100,000 reflections), and the export sorts each distinct list once instead
+    (``json_sorts_in_python``)."""
+    if not json_sorts_in_python(child):
+        return _child_sql(child)
+    f = child.fields[0]
+    return (f"(SELECT json_group_array({_value_sql(f, 'x')}) FROM [{child.table}] x"
+            f" WHERE x.[{child.parent}] = t.rowid)")
+
+
+def json_sorts_in_python(child: Child) -> bool:
+    """Whether :func:`json_columns` leaves a child list unsorted: a list of links, whose
+    uids are texts (their column is TEXT), so Python's sort gives SQLite's BINARY order."""
+    return child.scalar and bool(child.fields[0].link)
 
 
 class Snapshot:
