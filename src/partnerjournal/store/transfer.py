@@ -141,13 +141,16 @@ def iter_rows(
     date_from: str | None = None,
     date_until: str | None = None,
     columns: Callable[[Kind], list[str]] | None = None,
+    raw_text: bool = False,
 ) -> Iterator[tuple[Kind, list[tuple]]]:
     """Every record of ``kinds`` in dependency order, in batches of raw rows read from
     one consistent snapshot: the fields in ``kind.fields`` order (links as uids), then
     each child list as JSON text. :func:`record_maker` turns a row into a record;
     exporters that write rows directly save that per-record work. ``columns`` gives
     other select expressions for a kind (table alias ``t``), such as
-    :func:`json_columns`. ``date_from``/``date_until`` limit the dated kinds."""
+    :func:`json_columns`. ``date_from``/``date_until`` limit the dated kinds. With
+    ``raw_text`` texts come as the UTF-8 bytes SQLite holds, for a writer that passes
+    them on without decoding them."""
     own = not conn.in_transaction
     if own:
         conn.execute("BEGIN")  # one snapshot, even while another pj writes
@@ -172,7 +175,7 @@ def iter_rows(
             cur = conn.cursor()
             cur.row_factory = None  # plain tuples: read by position, and cheaper to make
             cur.execute(sql, params)
-            while rows := cur.fetchmany(FETCH):
+            while rows := _fetch(cur, raw_text):
                 yield kind, rows
     finally:
         # An export that failed half way may drop this generator after the connection
@@ -180,6 +183,18 @@ def iter_rows(
         with contextlib.suppress(sqlite3.ProgrammingError):
             if own and conn.in_transaction:
                 conn.execute("COMMIT")
+
+
+def _fetch(cur: sqlite3.Cursor, raw_text: bool) -> list[tuple]:
+    if not raw_text:
+        return cur.fetchmany(FETCH)
+    conn = cur.connection
+    factory = conn.text_factory  # read as each row is fetched; only these rows see bytes
+    conn.text_factory = bytes
+    try:
+        return cur.fetchmany(FETCH)
+    finally:
+        conn.text_factory = factory
 
 
 def record_maker(kind: Kind) -> Callable[[tuple], dict]:
@@ -278,8 +293,8 @@ class Snapshot:
         yield from self._counted(iter_rows(self.conn, self.kinds, self.date_from, self.date_until))
 
     def json_rows(self) -> Iterator[tuple[Kind, list[tuple]]]:
-        """Batches of rows of :func:`json_columns`; ``json_spec[kind.name]`` says what
-        each column holds."""
+        """Batches of rows of :func:`json_columns`, texts as UTF-8 bytes;
+        ``json_spec[kind.name]`` says what each column holds."""
         quote = json_quote_agrees(self.conn)
 
         def columns(kind: Kind) -> list[str]:
@@ -287,7 +302,7 @@ class Snapshot:
             return exprs
 
         yield from self._counted(iter_rows(self.conn, self.kinds, self.date_from,
-                                           self.date_until, columns))
+                                           self.date_until, columns, raw_text=True))
 
     def _counted(self, batches):
         for kind, rows in batches:
