@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import operator
-import os
 import re
 from typing import Any, Callable, Iterator, TextIO
 
 from ..errors import ImportFormatError
-from .formats import CHUNK, FORMAT, HEADER, VERSION, ExportMeta, Incoming, Rows, _memo
+from .formats import (CHUNK, FORMAT, HEADER, VERSION, ExportMeta, Incoming, Rows, _memo,
+                      utf8_writer)
 
 # --- JSON -----------------------------------------------------------------------------
 
@@ -101,23 +101,6 @@ class _JsonPlan:
 _SEP = b",\n      "
 
 
-def _byte_writer(out: TextIO) -> Callable[[bytes], Any]:
-    """Writes UTF-8 bytes to the text stream ``out``: straight to the file beneath when
-    it writes UTF-8 with no newline translation (0.15 s less at 100,000 reflections than
-    decoding and encoding 150 MB again), else through it."""
-    import codecs
-
-    binary = getattr(out, "buffer", None)
-    try:
-        utf8 = codecs.lookup(out.encoding).name == "utf-8"
-    except (AttributeError, LookupError, TypeError):
-        utf8 = False
-    if binary is not None and utf8 and os.linesep == "\n":
-        out.flush()
-        return binary.write
-    return lambda data: out.write(data.decode("utf-8"))
-
-
 def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
     """``{"format": "partnerjournal", "version": 1, ..., "records": {kind: [...]}}``,
     one record per line so that a diff of two exports shows the records that changed."""
@@ -131,7 +114,7 @@ def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
     }
     out.write("{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in head.items()))
     out.write('  "records": {')
-    write = _byte_writer(out)
+    write = utf8_writer(out)
     names = [k.name for k in meta.kinds]
     buf: list[bytes] = []
     size = 0

@@ -17,7 +17,7 @@ from typing import Any, Callable, ContextManager, Iterator, TextIO
 
 from ..errors import ImportFormatError
 from .formats import (CHUNK, HEADER, MAIN_FILE, MARKDOWN_HEADER, VERSION, ExportMeta,
-                      Incoming, Rows, _memo)
+                      Incoming, Rows, _memo, utf8_writer)
 from .json import _reject_constant  # the JSON values a marker may hold, read alike
 from ..notes import PARTNER_NOTE
 
@@ -388,30 +388,12 @@ class _MarkdownPlan:
         return text.encode()
 
 
-def _utf8_bytes(out: TextIO) -> Callable[[bytes], Any]:
-    """How to write UTF-8 bytes to the text stream ``out``: straight to its byte buffer
-    when it has one, writes UTF-8 and translates no line ends (encoding a large text
-    costs more than writing it), else decoded, through the text stream."""
-    import codecs
-    import os
-
-    buffer = getattr(out, "buffer", None)
-    try:
-        utf8 = codecs.lookup(out.encoding).name == "utf-8"
-    except (AttributeError, LookupError, TypeError):
-        utf8 = False
-    if buffer is None or not utf8 or os.linesep != "\n":
-        return lambda data: out.write(data.decode())
-    out.flush()  # what was written as text comes first
-    return buffer.write
-
-
 class _MarkdownOut:
     """One markdown file being written: its section headings and a write buffer."""
 
     def __init__(self, out: TextIO, names: _Names, plans: dict[str, _MarkdownPlan],
                  hold: bool = False):
-        self.write = _utf8_bytes(out)
+        self.write = utf8_writer(out)
         self.names, self.plans = names, plans
         self.section: str | None = None
         self.buf: list[bytes] = []
