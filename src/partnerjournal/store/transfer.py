@@ -244,18 +244,47 @@ def json_columns(kind: Kind, quote: bool = True) -> tuple[list[str], list[tuple[
 
     One column per value rather than the line joined with ``||`` in SQL: each ``||``
     copies everything before it, the long texts included (0.09 s of 0.6 s at 100,000
-    reflections)."""
+    reflections). Texts that are mostly empty and follow each other (a reflection's
+    prompt_rule, prompt_record and prompt_text) share one column, a constant when all
+    are NULL (0.02 s)."""
     exprs: list[str] = []
     spec: list[tuple[str, Field | Child | None]] = []
+    run: list[tuple[str, Field]] = []  # quoted texts that may be NULL, in a row
+
+    def close_run() -> None:
+        if not run:
+            return
+        values = [(key, f"json_quote({_value_sql(f, 't')})") for key, f in run]
+        if len(run) == 1:
+            exprs.append(values[0][1])
+        else:
+            all_null = " AND ".join(f"{_value_sql(f, 't')} IS NULL" for _, f in run)
+            nulls = "null" + "".join(key + "null" for key, _ in run[1:])
+            joined = " || ".join([values[0][1]] + [f"{_sql_text(key)} || {value}"
+                                                    for key, value in values[1:]])
+            exprs.append(f"CASE WHEN {all_null} THEN {_sql_text(nulls)} ELSE {joined} END")
+        spec.append((run[0][0], None))
+        run.clear()
+
     for n, item in enumerate(kind.layout()):
         key = ("{" if n == 0 else ", ") + json.dumps(item.name) + ": "
         if quote and not hasattr(item, "table") and item.type in _JSON_QUOTED:
+            if item.null and not item.link:
+                run.append((key, item))
+                continue
+            close_run()
             exprs.append(f"json_quote({_value_sql(item, 't')})")
             spec.append((key, None))
             continue
+        close_run()
         exprs.append(_json_child_sql(item) if hasattr(item, "table") else _value_sql(item, "t"))
         spec.append((key, item))
+    close_run()
     return exprs, spec
+
+
+def _sql_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _json_child_sql(child: Child) -> str:
