@@ -78,12 +78,25 @@ def atomic_bytes_file(path: Path) -> ContextManager[BinaryIO]:
     return _atomic_file(path, "wb")
 
 
+_NEW_FILE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+             | getattr(os, "O_BINARY", 0))
+
+
+def _open_folder(folder: Path) -> int:
+    """A descriptor of ``folder`` for :func:`sync_file_system`; -1 where a folder
+    cannot be opened (Windows)."""
+    try:
+        return os.open(folder, os.O_RDONLY)
+    except OSError:
+        return -1
+
+
 def sync_file_system(fd: int) -> bool:
     """Write everything on the file system that holds the open folder ``fd`` to disk
     and wait for it (Linux's syncfs): one pass instead of an fsync per file, each of
     which also flushes the disk's cache. Raises OSError if writing failed since ``fd``
     was opened (Linux 5.8 and later say so). False where there is no syncfs."""
-    if not sys.platform.startswith("linux"):
+    if fd < 0 or not sys.platform.startswith("linux"):
         return False
     try:
         import ctypes
@@ -122,7 +135,7 @@ class AtomicFolder:
         else:
             make_private_dir(folder)
         # Opened before writing: a sync through it reports every write error since.
-        self.fd = os.open(self.fresh or folder, os.O_RDONLY)
+        self.fd = _open_folder(self.fresh or folder)
 
     @contextlib.contextmanager
     def open(self, name: str) -> Iterator[TextIO]:
@@ -140,12 +153,12 @@ class AtomicFolder:
                 self.made += [root / p for p in missing]
         if self.fresh is not None:  # a private folder of our own: the names are free
             tmp = str(path)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o600)
+            fd = os.open(tmp, _NEW_FILE, 0o600)
             self.pending.append((tmp, self.folder / name))
         else:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             self.pending.append((tmp, path))
-        os.fchmod(fd, 0o600)  # 0600 already; say so whatever the platform and umask
+        os.chmod(tmp, 0o600)  # 0600 already; say so whatever the platform and umask
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             yield fh
 
