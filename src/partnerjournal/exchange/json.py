@@ -39,13 +39,13 @@ def _json_encoder(item) -> Callable[[Any], bytes]:
     """What json.dumps writes (as UTF-8) for the raw (SQL) value of a field or child
     list; texts come as SQLite's UTF-8 bytes."""
     if hasattr(item, "table"):  # a child list, as SQLite's json_group_array wrote it
-        from ..store.transfer import json_sorts_in_python
+        from ..store.transfer import reader_sorts
 
-        ordered = json_sorts_in_python(item)
+        unsorted = reader_sorts(item)
 
         def child(text: bytes) -> bytes:
             items = json.loads(text)
-            if ordered:
+            if unsorted:
                 items.sort()
             if not item.scalar:
                 from ..store.transfer import _out_value

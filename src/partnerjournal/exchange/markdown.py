@@ -358,20 +358,34 @@ class _MarkdownPlan:
         return env["fast"]
 
     def _token_piece(self, key: str, f, child: bool, out_value) -> Callable[[Any], str]:
+        value_of = self._value_of(key, f, child, out_value)
+
         def compute(raw) -> str:
-            token = _token(f.type, json.loads(raw) if child else out_value(f, raw))
+            token = _token(f.type, value_of(raw))
             return "" if token is None else f" {key}={token}"
 
         return compute
 
     def _fact_lines(self, key: str, f, child: bool, out_value) -> Callable[[Any], str]:
         kind, names = self.kind, self.names
+        value_of = self._value_of(key, f, child, out_value)
 
         def compute(raw) -> str:
-            value = json.loads(raw) if child else out_value(f, raw)
+            value = value_of(raw)
             return "".join(line + "\n" for line in _facts(kind, {key: value}, names)).encode()
 
         return compute
+
+    def _value_of(self, key: str, f, child: bool, out_value) -> Callable[[Any], Any]:
+        """A field's value from its raw column, a child list sorted if SQLite left it
+        to its reader (``store.transfer.reader_sorts``)."""
+        if not child:
+            return lambda raw: out_value(f, raw)
+        from ..store.transfer import reader_sorts
+
+        if reader_sorts(next(c for c in self.kind.children if c.name == key)):
+            return lambda raw: sorted(json.loads(raw))
+        return json.loads
 
     def data(self, row: tuple) -> bytes:
         """The record as ``render_record`` writes it, in UTF-8."""
