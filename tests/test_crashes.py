@@ -360,6 +360,18 @@ def kill_export(db: Path, args: list, folder: Path, keep: set[str], anchor: str,
     return bool(set(leftovers(folder, keep)) - before)
 
 
+def writing_seconds(db: Path, args: list, folder: Path, keep: set[str]) -> float:
+    """How long ``pj export ARGS`` runs on once its temporary file is in ``folder``."""
+    proc = subprocess.Popen([installed_pj(), "export", *map(str, args)], env=env_for(db),
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    while proc.poll() is None and not leftovers(folder, keep):
+        time.sleep(0.001)
+    began = time.monotonic()
+    proc.wait()
+    return time.monotonic() - began
+
+
 def test_export_killed_mid_write_never_leaves_a_half_file(big, tmp_path):
     db = big["source"]
     out_dir = tmp_path / "out"
@@ -373,7 +385,10 @@ def test_export_killed_mid_write_never_leaves_a_half_file(big, tmp_path):
     assert len(complete["records"]["reflections"]) == REFLECTIONS
     rnd = random.Random(SEED + 1)
     plan = [("start", 0.0), ("start", 0.05)]
-    plan += [("writing", rnd.uniform(0, 0.05)) for _ in range(6)]  # while the file fills
+    # while the file fills: the kills follow the measured time from the temporary file's
+    # appearance to the end, which shrinks as the exporter gets faster
+    writing = writing_seconds(db, ["--format", "json", "-o", out], out_dir, {out.name})
+    plan += [("writing", rnd.uniform(0, 0.5 * writing)) for _ in range(6)]
     plan += [("renamed", 0.0)]  # the moment the new file took the old one's place
     kept = replaced = mid_write = 0
     for anchor, delay in plan:

@@ -171,8 +171,10 @@ def test_planned_records_are_the_reference_records(db, journal):
             for kind in kinds:
                 exprs, spec = st.json_columns(kind, quote)
                 plan = ex._JsonPlan(spec)
-                for _, rows in st.iter_rows(conn, [kind], columns=lambda k: exprs):
-                    lines.setdefault(kind.name, []).extend(map(plan.line, rows))
+                for _, rows in st.iter_rows(conn, [kind], columns=lambda k: exprs,
+                                            raw_text=True):
+                    lines.setdefault(kind.name, []).extend(
+                        plan.line(row).decode("utf-8") for row in rows)
             assert lines == reference
     finally:
         conn.close()

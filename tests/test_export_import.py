@@ -270,6 +270,51 @@ def test_atomic_file_keeps_the_old_one_when_writing_fails(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["j.md"]
 
 
+def test_a_new_folder_of_files_appears_whole_or_not_at_all(tmp_path):
+    """A folder that did not exist is made beside its place and renamed into it: a
+    failure leaves neither the folder nor anything beside it."""
+    from partnerjournal.files import atomic_files
+
+    target = tmp_path / "notes" / "days"
+    with pytest.raises(RuntimeError):
+        with atomic_files(target) as folder:
+            with folder.open("2026-11-01.md") as fh:
+                fh.write("one")
+            with folder.open("partners/Ana.md") as fh:
+                fh.write("half")
+            raise RuntimeError("disk full")
+    assert not target.exists()
+    assert list((tmp_path / "notes").iterdir()) == []
+    with atomic_files(target) as folder:
+        for name in ("2026-11-01.md", "partners/Ana.md"):
+            with folder.open(name) as fh:
+                fh.write(name)
+        assert not target.exists()  # nothing in place before the end
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
+        "2026-11-01.md", "partners", "partners/Ana.md"]
+    assert (target / "partners" / "Ana.md").read_text() == "partners/Ana.md"
+    assert [p.name for p in (tmp_path / "notes").iterdir()] == ["days"]
+    assert stat.S_IMODE(target.stat().st_mode) == 0o700
+    assert stat.S_IMODE((target / "partners").stat().st_mode) == 0o700
+    assert stat.S_IMODE((target / "2026-11-01.md").stat().st_mode) == 0o600
+
+
+def test_a_new_folder_filled_meanwhile_keeps_what_was_put_there(tmp_path):
+    from partnerjournal.files import atomic_files
+
+    target = tmp_path / "days"
+    with atomic_files(target) as folder:
+        for name in ("2026-11-01.md", "partners/Ana.md"):
+            with folder.open(name) as fh:
+                fh.write(name)
+        target.mkdir()
+        (target / "mine.txt").write_text("keep")
+    assert sorted(p.relative_to(target).as_posix() for p in target.rglob("*")) == [
+        "2026-11-01.md", "mine.txt", "partners", "partners/Ana.md"]
+    assert (target / "mine.txt").read_text() == "keep"
+    assert [p.name for p in tmp_path.iterdir()] == ["days"]
+
+
 def test_split_by_day_writes_front_matter_and_a_main_file(pj, full, tmp_path):
     folder = tmp_path / "vault"
     r = pj("export", "-o", folder, "--split", "day", "--json")

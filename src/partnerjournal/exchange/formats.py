@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, TextIO
 
 FORMAT = "partnerjournal"
 VERSION = 1
@@ -50,6 +50,25 @@ class _Memo(dict):
 
 def _memo(compute: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return _Memo(compute).__getitem__
+
+
+def utf8_writer(out: TextIO) -> Callable[[bytes], Any]:
+    """How to write UTF-8 bytes to the text stream ``out``: straight to its byte buffer
+    when it has one, writes UTF-8 and translates no line ends (decoding and encoding a
+    large export again costs more than writing it), else decoded, through the text
+    stream."""
+    import codecs
+    import os
+
+    buffer = getattr(out, "buffer", None)
+    try:
+        utf8 = codecs.lookup(out.encoding).name == "utf-8"
+    except (AttributeError, LookupError, TypeError):
+        utf8 = False
+    if buffer is None or not utf8 or os.linesep != "\n":
+        return lambda data: out.write(data.decode())
+    out.flush()  # what was written as text comes first
+    return buffer.write
 
 
 HEADER = "header"  # the kind of the first item: the file's format, version and schema

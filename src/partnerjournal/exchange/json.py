@@ -14,7 +14,8 @@ import re
 from typing import Any, Callable, Iterator, TextIO
 
 from ..errors import ImportFormatError
-from .formats import CHUNK, FORMAT, HEADER, VERSION, ExportMeta, Incoming, Rows, _memo
+from .formats import (CHUNK, FORMAT, HEADER, VERSION, ExportMeta, Incoming, Rows, _memo,
+                      utf8_writer)
 
 # --- JSON -----------------------------------------------------------------------------
 
@@ -22,50 +23,82 @@ from .formats import CHUNK, FORMAT, HEADER, VERSION, ExportMeta, Incoming, Rows,
 _ENCODE_STR = json.encoder.encode_basestring  # what json.dumps(ensure_ascii=False) uses
 
 
-def _json_scalar(value: Any) -> str:
+def _json_scalar(value: Any) -> bytes:
+    """json.dumps of a field's value, as UTF-8; a text comes as SQLite's UTF-8 bytes."""
     if value is None:
-        return "null"
+        return b"null"
     cls = value.__class__
-    if cls is str:
-        return _ENCODE_STR(value)
+    if cls is bytes:
+        return _ENCODE_STR(value.decode("utf-8")).encode("utf-8")
     if cls is int:
-        return int.__repr__(value)
-    return json.dumps(value, ensure_ascii=False)
+        return int.__repr__(value).encode()
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
-def _json_encoder(item) -> Callable[[Any], str]:
-    """What json.dumps writes for the raw (SQL) value of a field or child list."""
+def _json_encoder(item) -> Callable[[Any], bytes]:
+    """What json.dumps writes (as UTF-8) for the raw (SQL) value of a field or child
+    list; texts come as SQLite's UTF-8 bytes."""
     if hasattr(item, "table"):  # a child list, as SQLite's json_group_array wrote it
-        def child(text: str) -> str:
+        from ..store.transfer import reader_sorts
+
+        unsorted = reader_sorts(item)
+
+        def child(text: bytes) -> bytes:
             items = json.loads(text)
+            if unsorted:
+                items.sort()
             if not item.scalar:
                 from ..store.transfer import _out_value
 
                 items = [{f.name: _out_value(f, it[f.name]) for f in item.fields}
                          for it in items]
-            return json.dumps(items, ensure_ascii=False)
+            return json.dumps(items, ensure_ascii=False).encode("utf-8")
 
         return _memo(child)
     if item.type == "bool":
-        return lambda v: "null" if v is None else ("true" if v else "false")
+        return lambda v: b"null" if v is None else (b"true" if v else b"false")
     if item.type == "real":
-        return lambda v: "null" if v is None else json.dumps(float(v))
+        return lambda v: b"null" if v is None else json.dumps(float(v)).encode()
     if item.type == "steps":
-        return _memo(lambda v: "null" if v is None else json.dumps(json.loads(v), ensure_ascii=False))
+        return _memo(lambda v: b"null" if v is None
+                     else json.dumps(json.loads(v), ensure_ascii=False).encode("utf-8"))
+    if item.type == "int":
+        return _memo(_json_scalar)  # a few distinct numbers, each encoded once
     return _json_scalar
+
+
+def _same(value: bytes) -> bytes:
+    return value
 
 
 class _JsonPlan:
     """One kind's records as JSON lines, as ``json.dumps(record, ensure_ascii=False)``
-    writes them, without building the record: SQLite writes the keys and quotes the
-    texts (``store.transfer.json_columns``), Python encodes the numbers and the child
-    lists, remembering the child lists that repeat."""
+    writes them (in UTF-8), without building the record: SQLite quotes the texts
+    (``store.transfer.json_columns``), Python encodes the numbers and the child lists,
+    remembering the child lists that repeat, and one ``%`` per line puts the keys and
+    values together. Rows hold texts as bytes (``Snapshot.json_rows``): they are passed
+    on as SQLite wrote them, never decoded and encoded again."""
 
     def __init__(self, spec: list):
-        self.encoders = [str if item is None else _json_encoder(item) for item in spec]
+        self.template = ("".join(key.replace("%", "%%") + "%s" for key, _ in spec) + "}").encode()
+        self.encoders = [_same if item is None else _json_encoder(item) for _, item in spec]
+        self.encoded = [(i, enc) for i, enc in enumerate(self.encoders) if enc is not _same]
 
-    def line(self, row: tuple) -> str:
-        return "".join(map(operator.call, self.encoders, row))
+    def line(self, row: tuple) -> bytes:
+        return self.template % tuple(map(operator.call, self.encoders, row))
+
+    def lines(self, rows: list[tuple]) -> Iterator[bytes]:
+        """The lines of a batch of rows; the values Python encodes are mapped a column
+        at a time, so no Python code runs per record."""
+        if not self.encoded:
+            return map(self.template.__mod__, rows)
+        columns: list = list(zip(*rows))
+        for i, encode in self.encoded:
+            columns[i] = map(encode, columns[i])
+        return map(self.template.__mod__, zip(*columns))
+
+
+_SEP = b",\n      "
 
 
 def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
@@ -81,8 +114,9 @@ def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
     }
     out.write("{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v)},\n" for k, v in head.items()))
     out.write('  "records": {')
+    write = utf8_writer(out)
     names = [k.name for k in meta.kinds]
-    buf: list[str] = []
+    buf: list[bytes] = []
     size = 0
     opened = -1  # index in names of the kind whose list is open
     count = 0
@@ -92,9 +126,10 @@ def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
         nonlocal opened, count
         while opened < index:
             if opened >= 0:
-                buf.append("\n    ]" if count else "]")
+                buf.append(b"\n    ]" if count else b"]")
             opened += 1
-            buf.append(("," if opened else "") + f"\n    {json.dumps(names[opened])}: [")
+            name = json.dumps(names[opened])
+            buf.append(("," if opened else "").encode() + f"\n    {name}: [".encode("utf-8"))
             count = 0
 
     for kind, batch in rows.json_rows():
@@ -103,21 +138,23 @@ def write_json(rows: Rows, out: TextIO, meta: ExportMeta) -> None:
         plan = plans.get(kind.name)
         if plan is None:
             plan = plans[kind.name] = _JsonPlan(rows.json_spec[kind.name])
-        for line in map(plan.line, batch):
-            buf.append((",\n      " if count else "\n      ") + line)
-            count += 1
-            size += len(line)
-            if size >= CHUNK:
-                out.write("".join(buf))
-                buf.clear()
-                size = 0
+        data = (_SEP if count else b"\n      ") + _SEP.join(plan.lines(batch))
+        if not data.isascii():
+            data.decode("utf-8")  # a text SQLite holds that is not UTF-8 fails here, as before
+        buf.append(data)
+        count += len(batch)
+        size += len(data)
+        if size >= CHUNK:
+            write(b"".join(buf))
+            buf.clear()
+            size = 0
     if names:
         open_until(len(names) - 1)
-        buf.append("\n    ]" if count else "]")
-        buf.append("\n  }\n}\n")
+        buf.append(b"\n    ]" if count else b"]")
+        buf.append(b"\n  }\n}\n")
     else:
-        buf.append("}\n}\n")
-    out.write("".join(buf))
+        buf.append(b"}\n}\n")
+    write(b"".join(buf))
 
 
 # --- JSON, streamed -------------------------------------------------------------------

@@ -17,7 +17,7 @@ from typing import Any, Callable, ContextManager, Iterator, TextIO
 
 from ..errors import ImportFormatError
 from .formats import (CHUNK, HEADER, MAIN_FILE, MARKDOWN_HEADER, VERSION, ExportMeta,
-                      Incoming, Rows, _memo)
+                      Incoming, Rows, _memo, utf8_writer)
 from .json import _reject_constant  # the JSON values a marker may hold, read alike
 from ..notes import PARTNER_NOTE
 
@@ -358,20 +358,34 @@ class _MarkdownPlan:
         return env["fast"]
 
     def _token_piece(self, key: str, f, child: bool, out_value) -> Callable[[Any], str]:
+        value_of = self._value_of(key, f, child, out_value)
+
         def compute(raw) -> str:
-            token = _token(f.type, json.loads(raw) if child else out_value(f, raw))
+            token = _token(f.type, value_of(raw))
             return "" if token is None else f" {key}={token}"
 
         return compute
 
     def _fact_lines(self, key: str, f, child: bool, out_value) -> Callable[[Any], str]:
         kind, names = self.kind, self.names
+        value_of = self._value_of(key, f, child, out_value)
 
         def compute(raw) -> str:
-            value = json.loads(raw) if child else out_value(f, raw)
+            value = value_of(raw)
             return "".join(line + "\n" for line in _facts(kind, {key: value}, names)).encode()
 
         return compute
+
+    def _value_of(self, key: str, f, child: bool, out_value) -> Callable[[Any], Any]:
+        """A field's value from its raw column, a child list sorted if SQLite left it
+        to its reader (``store.transfer.reader_sorts``)."""
+        if not child:
+            return lambda raw: out_value(f, raw)
+        from ..store.transfer import reader_sorts
+
+        if reader_sorts(next(c for c in self.kind.children if c.name == key)):
+            return lambda raw: sorted(json.loads(raw))
+        return json.loads
 
     def data(self, row: tuple) -> bytes:
         """The record as ``render_record`` writes it, in UTF-8."""
@@ -388,30 +402,12 @@ class _MarkdownPlan:
         return text.encode()
 
 
-def _utf8_bytes(out: TextIO) -> Callable[[bytes], Any]:
-    """How to write UTF-8 bytes to the text stream ``out``: straight to its byte buffer
-    when it has one, writes UTF-8 and translates no line ends (encoding a large text
-    costs more than writing it), else decoded, through the text stream."""
-    import codecs
-    import os
-
-    buffer = getattr(out, "buffer", None)
-    try:
-        utf8 = codecs.lookup(out.encoding).name == "utf-8"
-    except (AttributeError, LookupError, TypeError):
-        utf8 = False
-    if buffer is None or not utf8 or os.linesep != "\n":
-        return lambda data: out.write(data.decode())
-    out.flush()  # what was written as text comes first
-    return buffer.write
-
-
 class _MarkdownOut:
     """One markdown file being written: its section headings and a write buffer."""
 
     def __init__(self, out: TextIO, names: _Names, plans: dict[str, _MarkdownPlan],
                  hold: bool = False):
-        self.write = _utf8_bytes(out)
+        self.write = utf8_writer(out)
         self.names, self.plans = names, plans
         self.section: str | None = None
         self.buf: list[bytes] = []

@@ -134,8 +134,8 @@ def export_journal(
     if split is not None:
         if output.exists() and not output.is_dir():
             raise UsageError(f"{output} is a file: --split needs a folder")
-        make_private_dir(output)
-        ours = _split_files_written_before(output)
+        # A new folder is made whole beside its place and renamed into it at the end.
+        ours = _split_files_written_before(output) if output.is_dir() else {}
         with atomic_files(output) as folder:  # all the files, or none of them
             names = exporters.write_markdown_split(records, meta, split, folder.open)
         files = [str(output / name) for name in names]
