@@ -46,7 +46,8 @@ class Op:
     ``kind``: ``read`` runs on the generated journal as is; ``add`` on a fresh copy of
     it each run (so runs do not grow the journal); ``import`` into a new, empty journal
     each run; ``reimport`` into a copy of the journal made once (importing its own
-    export changes nothing); ``split`` writes into a folder emptied before each run.
+    export changes nothing); ``split`` writes a new folder each run (the last one is
+    moved aside, and deleted after the row).
     Placeholders: {tag} {word} {q_from} {q_until} {entry} {import_file} {own_export}
     {jrnl_export} {split_dir}.
     """
@@ -480,6 +481,9 @@ def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: 
         jrnl_export, jrnl_problem = make_jrnl_export(getattr(args, "jrnl_files", jrnl), size,
                                                      args.work, env)
     reimport_db, split_dir = scratch / "reimport.sqlite", scratch / "split"
+    split_trash = scratch / "split-done"
+    shutil.rmtree(split_trash, ignore_errors=True)
+    split_trash.mkdir()
 
     values = {
         "tag": meta["tag"], "word": meta["search_word"], "q_from": meta["quarter"][0],
@@ -545,7 +549,13 @@ def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: 
             copy(db, reimport_db)()  # once: importing its own export changes nothing
         elif op.kind == "split":
             def prepare() -> None:
-                shutil.rmtree(split_dir, ignore_errors=True)
+                # Move the last run's folder aside and delete it after the row: deleting
+                # 3,600 files just before the timed run makes this file system (ext4
+                # without a journal) skip their freed inodes on every create that
+                # follows, about 0.5 ms each (see findings.md), and a leader does not
+                # delete thousands of files a moment before each export.
+                if split_dir.exists():
+                    split_dir.rename(split_trash / f"{len(list(split_trash.iterdir()))}")
         source = {"import": import_file, "import_all": own_export, "import_again": own_export,
                   "import_jrnl": jrnl_export}
         problem = {"import": import_problem, "import_all": own_problem,
@@ -593,6 +603,7 @@ def bench_size(size: int, args, pj: Path, jrnl: Path | None, env: dict, schema: 
         rows.append(row)
     fresh(copy_db, import_db, reimport_db)()
     shutil.rmtree(split_dir, ignore_errors=True)
+    shutil.rmtree(split_trash, ignore_errors=True)
     copy_txt.unlink(missing_ok=True)
     return {"size": size, "meta": meta, "floor": floor.__dict__, "rows": rows}
 

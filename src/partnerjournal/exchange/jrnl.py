@@ -5,7 +5,6 @@ jrnl has no import of ours, so there is no writer."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from typing import Any, Iterator, TextIO
@@ -21,6 +20,8 @@ _TIME = re.compile(r"\d{2}:\d{2}(:\d{2})?")
 
 def jrnl_uid(date: str, time: str, title: str, body: str, repeat: int = 0) -> str:
     """A stable uid for a jrnl entry, so importing the same entries again adds nothing."""
+    import hashlib  # only an import from jrnl needs it, not every export
+
     parts = ["jrnl", date, time, title, body] + ([str(repeat)] if repeat else [])
     return hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
 

@@ -123,11 +123,8 @@ def export_journal(
         lock = encryption.lock(mode)
 
     kinds = st.available_kinds(conn)
-    if schema_version(conn) >= 6:
-        from ..store import sync as sync_store
-
-        if sync_store.has_deletes(conn):  # deletes travel, after every record
-            kinds = [*kinds, sync_store.DELETED]
+    if schema_version(conn) >= 6 and st.has_deletes(conn):  # deletes travel, after the rest
+        kinds = [*kinds, st.DELETED]
     meta = exporters.ExportMeta(now, schema_version(conn), kinds, date_from, date_until)
     records = st.Snapshot(conn, kinds, date_from, date_until)
 

@@ -20,7 +20,7 @@ from ..errors import JournalError, NotFound, UsageError
 from ..exchange.merge import Entry, Key, State, Tombstone, Version, order, canonical
 from .journal import name_key, new_uid
 from ..exchange.kinds import DELETED, links  # noqa: F401 - DELETED re-exported
-from .transfer import KIND, Kind, available_kinds, iter_records, newer
+from .transfer import KIND, Kind, available_kinds, has_deletes, iter_records, newer  # noqa: F401
 
 
 @dataclass(frozen=True)
@@ -598,10 +598,6 @@ def last_sync(conn: sqlite3.Connection) -> tuple[str, str] | None:
 
 
 # --- deletes in exports and imports ----------------------------------------------------
-
-def has_deletes(conn: sqlite3.Connection) -> bool:
-    return conn.execute("SELECT 1 FROM tombstones LIMIT 1").fetchone() is not None
-
 
 def deleted_at(conn: sqlite3.Connection) -> dict[Key, str]:
     """When each deleted record was deleted here (those shown again excluded)."""

@@ -23,7 +23,7 @@ from ..errors import ImportFormatError, JournalError
 # The description of the record kinds lives in exchange/kinds.py (no SQL); these names
 # stay importable from here, where the SQL that reads it lives.
 from ..exchange.kinds import (  # noqa: F401 - re-exported
-    INT64, KIND, KINDS, MAX_TEXT, STEP, Child, Field, Kind, RecordError, _shown,
+    DELETED, INT64, KIND, KINDS, MAX_TEXT, STEP, Child, Field, Kind, RecordError, _shown,
     check_record, check_value,
 )
 from .journal import name_key
@@ -49,6 +49,11 @@ def _columns(conn: sqlite3.Connection) -> dict[str, list[str]]:
         )
     ]
     return {t: [r[1] for r in conn.execute(f"PRAGMA table_info([{t}])")] for t in tables}
+
+
+def has_deletes(conn: sqlite3.Connection) -> bool:
+    """Whether deletions are recorded (they travel in exports, after every record)."""
+    return conn.execute("SELECT 1 FROM tombstones LIMIT 1").fetchone() is not None
 
 
 def available_kinds(conn: sqlite3.Connection) -> list[Kind]:
