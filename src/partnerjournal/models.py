@@ -30,15 +30,15 @@ def trust_change(now: dict, before: dict) -> float:
     ...              dict(credibility=6, reliability=6, intimacy=5, self_orientation=5))
     1.85
     """
-    from fractions import Fraction
+    # a/b - c/d = (ad - cb) / bd on whole numbers; Python's int / int rounds the exact
+    # quotient once, as float(Fraction) does (without importing fractions and decimal)
+    a = now["credibility"] + now["reliability"] + now["intimacy"]
+    b = now["self_orientation"]
+    c = before["credibility"] + before["reliability"] + before["intimacy"]
+    d = before["self_orientation"]
+    return (a * d - c * b) / (b * d)
 
-    def exact(factors: dict) -> Fraction:
-        return Fraction(
-            factors["credibility"] + factors["reliability"] + factors["intimacy"],
-            factors["self_orientation"],
-        )
 
-    return float(exact(now) - exact(before))
 RELATIONS = ("direct", "influential", "guidance")
 OBJECTIVE_KINDS = ("business", "customer", "employee")
 COMMITMENT_STATUSES = ("open", "kept", "dropped")
