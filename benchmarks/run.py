@@ -366,7 +366,9 @@ def available_commands(pj: Path, env: dict, scratch: Path) -> dict[str, bool]:
 def base_env(work: Path) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith("PARTNERJOURNAL_")
-           and k not in ("VISUAL", "EDITOR", "PYTHONDONTWRITEBYTECODE")}
+           # a leader's shell sets neither: unbuffered output would make every write
+           # of an export to stdout a system call, for pj and jrnl alike
+           and k not in ("VISUAL", "EDITOR", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
     env.update({
         "NO_COLOR": "1",
         "COLUMNS": "100",
