@@ -7,6 +7,7 @@ called ``[bold]`` prints as written. With ``color=False`` the output is plain te
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -16,9 +17,11 @@ from rich.table import Table
 from rich.text import Text
 
 from ..charts import bar, sparkline
-from ..progress import ProgressReport
-from ..report import QuarterlyReport
 from . import common as c
+
+if TYPE_CHECKING:  # annotations only: pj progress does not load the report's module
+    from ..progress import ProgressReport
+    from ..report import QuarterlyReport
 
 PHASE_STYLE = {"example": "#3b82a6", "teach": "#5f8f3e", "evaluate": "#b7793a"}
 HEAT_CHARS = ("·", "░", "▒", "▓", "█")

@@ -50,7 +50,6 @@ FEEDBACK_STEP = 11  # Hitt: measure customer and employee satisfaction
 def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: bool = True):
     """Read what the reports need; ``full=False`` reads only what progress needs."""
     from ..progress import ProgressInputs
-    from ..report import ReportInputs
 
     start, end = quarter.start.isoformat(), quarter.end.isoformat()
     as_of = min(today, quarter.end)
@@ -70,6 +69,8 @@ def gather(conn: sqlite3.Connection, quarter: Quarter, today: dt.date, *, full: 
     )
     if not full:
         return ProgressInputs(**base)
+    from ..report import ReportInputs  # progress does not need the report's module
+
     extra: dict = {"evaluation": evaluation, "previous_evaluation": previous}
     if sr.has_table(conn, "sessions"):
         extra.update(
