@@ -1,4 +1,5 @@
-"""The journal's records as plain classes (cheap to define on the daily path).
+"""The journal's records as NamedTuples (cheap to define on the daily path, and
+read-only: the store builds them, nothing changes them).
 
 The report's sections are typed models of their own, in ``progress.py`` and
 ``report.py``.
@@ -6,7 +7,7 @@ The report's sections are typed models of their own, in ``progress.py`` and
 
 from __future__ import annotations
 
-from .records import Record
+from typing import NamedTuple
 
 BOXES = ("leadership", "managers", "teams", "employees")
 TRUST_FACTORS = ("credibility", "reliability", "intimacy", "self_orientation")
@@ -44,33 +45,22 @@ OBJECTIVE_KINDS = ("business", "customer", "employee")
 COMMITMENT_STATUSES = ("open", "kept", "dropped")
 
 
-class Reflection(Record):
-    __slots__ = ("id", "uid", "date", "text", "created_at", "updated_at", "prompt_id",
-                 "important_share", "steps", "partners", "tags",
-                 # written to a contextual prompt: the rule, the record ("kind:uid") and
-                 # the text shown
-                 "prompt_rule", "prompt_record", "prompt_text")
-
-    def __init__(self, id: int, uid: str, date: str, text: str, created_at: str,
-                 updated_at: str, prompt_id: str | None = None,
-                 important_share: int | None = None, steps: list[int] | None = None,
-                 partners: list[str] | None = None, tags: list[str] | None = None,
-                 prompt_rule: str | None = None, prompt_record: str | None = None,
-                 prompt_text: str | None = None) -> None:
-        self.id = id
-        self.uid = uid
-        self.date = date
-        self.text = text
-        self.created_at = created_at
-        self.updated_at = updated_at
-        self.prompt_id = prompt_id
-        self.important_share = important_share
-        self.steps = [] if steps is None else steps
-        self.partners = [] if partners is None else partners
-        self.tags = [] if tags is None else tags
-        self.prompt_rule = prompt_rule
-        self.prompt_record = prompt_record
-        self.prompt_text = prompt_text
+class Reflection(NamedTuple):
+    id: int
+    uid: str
+    date: str
+    text: str
+    created_at: str
+    updated_at: str
+    steps: list[int]
+    partners: list[str]
+    tags: list[str]
+    prompt_id: str | None = None
+    important_share: int | None = None
+    # written to a contextual prompt: the rule, the record ("kind:uid") and the text shown
+    prompt_rule: str | None = None
+    prompt_record: str | None = None
+    prompt_text: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -91,28 +81,22 @@ class Reflection(Record):
         }
 
 
-class Partner(Record):
-    __slots__ = ("id", "uid", "name", "created_at", "updated_at", "box", "relation", "note",
-                 "archived_at")
-
-    def __init__(self, id: int, uid: str, name: str, created_at: str, updated_at: str,
-                 box: str | None = None, relation: str | None = None,
-                 note: str | None = None, archived_at: str | None = None) -> None:
-        self.id = id
-        self.uid = uid
-        self.name = name
-        self.created_at = created_at
-        self.updated_at = updated_at
-        self.box = box
-        self.relation = relation
-        self.note = note
-        self.archived_at = archived_at
+class Partner(NamedTuple):
+    id: int
+    uid: str
+    name: str
+    created_at: str
+    updated_at: str
+    box: str | None = None
+    relation: str | None = None
+    note: str | None = None
+    archived_at: str | None = None
 
     @property
     def archived(self) -> bool:
         return self.archived_at is not None
 
     def as_json(self) -> dict:
-        d = self.as_dict()
+        d = self._asdict()
         d["archived"] = self.archived
         return d
