@@ -812,3 +812,39 @@ def test_installed_pj_export_piped_into_import(full, tmp_path, fmt):
                        capture_output=True, env=env)
     assert r.returncode == 0, r.stderr
     assert dump(other) == dump(full)
+
+
+def _schema(path) -> list[tuple]:
+    c = sqlite3.connect(path)
+    try:
+        return sorted(c.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"
+                                " WHERE name NOT LIKE 'reflections_fts%'"))
+    finally:
+        c.close()
+
+
+def test_an_import_leaves_the_schema_as_it_found_it(pj, full, tmp_path):
+    """An import into an empty journal drops the full-text and insert triggers and the
+    reflections' secondary indexes while it writes: every one is back afterwards, the
+    same SQL, whether the import succeeded, failed half way, or went into a full one."""
+    path = tmp_path / "j.json"
+    assert pj("export", "-f", "json", "-o", path).exit_code == 0
+    empty = tmp_path / "empty.sqlite"
+    add_all_tables(empty)
+    before = _schema(empty)
+    assert any(t == "trigger" for t, *_ in before) and any(t == "index" for t, *_ in before)
+    data = json.loads(path.read_text())
+    data["records"]["reflections"].append(dict(data["records"]["reflections"][0],
+                                               uid="bad", steps=[14]))
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps(data))
+    assert pj("--db", empty, "import", broken).exit_code == 1
+    assert _schema(empty) == before
+    assert pj("--db", empty, "import", path).exit_code == 0
+    assert _schema(empty) == before
+    assert pj("--db", empty, "import", path).exit_code == 0  # again, into a full journal
+    assert _schema(empty) == before
+    c = sqlite3.connect(empty)
+    assert c.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert c.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    c.close()

@@ -24,10 +24,6 @@ class Record:
         )
         return f"{type(self).__name__}({shown})"
 
-    def as_dict(self) -> dict:
-        """The fields by name, in order (what ``dataclasses.asdict`` gave, one level)."""
-        return {f: getattr(self, f) for f in self.__slots__}
-
 
 class Model:
     """A report section: typed fields declared as class annotations (with a default where
