@@ -1,6 +1,7 @@
 """The quarterly commands' shortcuts give what the plain way gives: totals, last day
-and weeks in a row per step, read by probes on the indexes
-(``store.reports.step_practice``), agree with counting every step link in Python; and
+and weeks in a row per step, read from the reflections per step and week and probes on
+the indexes (``store.reports.step_practice``), agree with counting every step link in
+Python; and
 report models put together without validation (``model_construct``) are exactly what
 validating the same data gives."""
 

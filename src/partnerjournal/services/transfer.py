@@ -425,7 +425,7 @@ def import_path(
     try:
         with st.rollback_journal_if_empty(conn), transaction(conn):
             gone = sync_store.deleted_at(conn)
-            paused = st.pause_search_index(conn)
+            paused = st.pause_derived(conn)
             for src, src_fmt in sources:
                 name = str(src) if src is not None else "<stdin>"
                 with contextlib.ExitStack() as stack:
@@ -449,7 +449,7 @@ def import_path(
             merge.finish()
             deleted, delete_notes = sync_store.apply_deletes(conn, deletes)
             merge.notes.extend(delete_notes)
-            st.resume_search_index(conn, paused)
+            st.resume_derived(conn, paused)
             if dry_run:
                 raise _DryRun
     except _DryRun:

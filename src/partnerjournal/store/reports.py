@@ -59,32 +59,32 @@ def reflections_between(conn: sqlite3.Connection, start: str, end: str, *,
     return out
 
 
-# Weeks in a row for each step, walking back one week at a time from where the
-# streak starts: a week counts if one reflection in it practised the step. Each step
-# of the walk is a probe on the date index that stops at the first match, so a long
-# streak costs a few rows per week, not every reflection of those years.
-_STREAK_WALK = """
-WITH RECURSIVE walk(step, monday) AS (
-    SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?)
-    UNION ALL
-    SELECT w.step, date(w.monday, '-7 days') FROM walk w
-    WHERE EXISTS (
-        SELECT 1 FROM reflections r CROSS JOIN reflection_steps x
-        WHERE r.date >= date(w.monday, '-7 days') AND r.date < w.monday
-          AND x.reflection_id = r.id AND x.step = w.step
-    )
-)
-SELECT step, count(*) FROM walk GROUP BY step
+# The first week of a step's streak that ends at a given week: walking back from there
+# through the step's practised weeks (step_weeks), the first one whose week before was
+# not practised. One short range of the table per step, a key lookup per week.
+_STREAK_START = """
+SELECT s.week FROM step_weeks s
+WHERE s.step = ? AND s.week <= ? AND s.reflections > 0
+  AND NOT EXISTS (SELECT 1 FROM step_weeks p WHERE p.step = s.step
+                  AND p.week = date(s.week, '-7 days') AND p.reflections > 0)
+ORDER BY s.week DESC LIMIT 1
 """
 
 
-def _steps_between(conn: sqlite3.Connection, start: str, end: str) -> dict[int, str]:
-    """The last day in [start, end] each step was practised on."""
-    return dict(conn.execute(
-        "SELECT x.step, max(r.date) FROM reflections r CROSS JOIN reflection_steps x"
+def _weeks_in_a_row(conn: sqlite3.Connection, step: int, last: dt.date) -> int:
+    """Weeks in a row ``step`` was practised, back from the week starting ``last``
+    (a week the step was practised in)."""
+    row = conn.execute(_STREAK_START, (step, last.isoformat())).fetchone()
+    return (last - dt.date.fromisoformat(row[0])).days // 7 + 1 if row else 0
+
+
+def _steps_between(conn: sqlite3.Connection, start: str, end: str) -> dict[int, tuple[str, int]]:
+    """For each step practised in [start, end]: its last day there and its reflections."""
+    return {step: (last, n) for step, last, n in conn.execute(
+        "SELECT x.step, max(r.date), count(*) FROM reflections r CROSS JOIN reflection_steps x"
         " ON x.reflection_id = r.id WHERE r.date BETWEEN ? AND ? GROUP BY x.step",
         (start, end),
-    ))
+    )}
 
 
 def step_practice(conn: sqlite3.Connection, as_of: dt.date) -> dict[int, tuple[int, str, int]]:
@@ -92,32 +92,32 @@ def step_practice(conn: sqlite3.Connection, as_of: dt.date) -> dict[int, tuple[i
     a row). Weeks in a row count back from the week holding ``as_of``, or from the week
     before when this one has none yet (as ``progress.weeks_in_a_row``).
 
-    The cost follows the recent weeks and the streaks, not the journal's age: totals
-    come from the step index, the last days and streaks from probes on the date index.
+    The cost follows the number of weeks journaled, not the reflections: totals and
+    streaks come from the reflections per step and week, the last days from this week
+    and the last one (or the last practised week, one lookup).
     """
     upto = as_of.isoformat()
     monday = as_of - dt.timedelta(days=as_of.weekday())
     before = monday - dt.timedelta(days=7)
-    # a count per step on the step index: a quarter faster than one grouped scan of it
-    totals = {step: conn.execute("SELECT count(*) FROM reflection_steps WHERE step = ?",
-                                 (step,)).fetchone()[0] for step in range(1, 14)}
-    if conn.execute("SELECT 1 FROM reflections WHERE date > ? LIMIT 1", (upto,)).fetchone():
-        for step, n in conn.execute(
-            "SELECT x.step, count(*) FROM reflections r CROSS JOIN reflection_steps x"
-            " ON x.reflection_id = r.id WHERE r.date > ? GROUP BY x.step", (upto,)
-        ):
-            totals[step] -= n
-    totals = {step: n for step, n in totals.items() if n > 0}
     this_week = _steps_between(conn, monday.isoformat(), upto)
     last_week = _steps_between(conn, before.isoformat(), (monday - dt.timedelta(days=1)).isoformat())
-    starts = [[step, monday.isoformat()] for step in this_week]
-    starts += [[step, before.isoformat()] for step in last_week if step not in this_week]
-    streaks = dict(conn.execute(_STREAK_WALK, (json.dumps(starts),))) if starts else {}
+    # whole weeks before this one, then this week's reflections up to ``as_of``
+    totals = dict(conn.execute(
+        "SELECT step, sum(reflections) FROM step_weeks WHERE week < ? GROUP BY step",
+        (monday.isoformat(),),
+    ))
+    for step, (_, n) in this_week.items():
+        totals[step] = totals.get(step, 0) + n
+    streaks = {step: _weeks_in_a_row(conn, step, monday) for step in this_week}
+    streaks |= {step: _weeks_in_a_row(conn, step, before) for step in last_week
+                if step not in this_week}
     out = {}
-    for step, total in totals.items():
-        last = this_week.get(step) or last_week.get(step)
+    for step, total in sorted(totals.items()):
+        if total <= 0:
+            continue
+        last = (this_week.get(step) or last_week.get(step) or (None,))[0]
         if last is None:
-            last = _last_day(conn, step, before.isoformat(), total)
+            last = _last_day(conn, step, before.isoformat())
         out[step] = (total, last, streaks.get(step, 0))
     return out
 
@@ -133,19 +133,20 @@ def step_dates_desc(conn: sqlite3.Connection, step: int, upto: str) -> Iterator[
         yield day
 
 
-def _last_day(conn: sqlite3.Connection, step: int, before: str, total: int) -> str | None:
-    """The last day before ``before`` that ``step`` was practised on."""
-    if total < 1000:  # from the step's own reflections
-        return conn.execute(
-            "SELECT max(r.date) FROM reflection_steps x CROSS JOIN reflections r"
-            " ON r.id = x.reflection_id WHERE x.step = ? AND r.date < ?", (step, before)
-        ).fetchone()[0]
-    row = conn.execute(  # back from ``before`` along the date index: a common step is near
-        "SELECT r.date FROM reflections r WHERE r.date < ? AND EXISTS (SELECT 1 FROM"
-        " reflection_steps x WHERE x.reflection_id = r.id AND x.step = ?)"
-        " ORDER BY r.date DESC LIMIT 1", (before, step)
-    ).fetchone()
-    return row[0] if row else None
+def _last_day(conn: sqlite3.Connection, step: int, before: str) -> str | None:
+    """The last day before the Monday ``before`` that ``step`` was practised on: the
+    last practised week from step_weeks, then that week's last day with the step."""
+    week = conn.execute(
+        "SELECT max(week) FROM step_weeks WHERE step = ? AND week < ? AND reflections > 0",
+        (step, before),
+    ).fetchone()[0]
+    if week is None:
+        return None
+    return conn.execute(
+        "SELECT max(r.date) FROM reflections r CROSS JOIN reflection_steps x"
+        " ON x.reflection_id = r.id WHERE r.date BETWEEN ? AND date(?, '+6 days')"
+        " AND x.step = ?", (week, week, step),
+    ).fetchone()[0]
 
 
 def partners(conn: sqlite3.Connection) -> list[dict]:

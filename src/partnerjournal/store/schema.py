@@ -387,6 +387,63 @@ END;
 
 V6_SYNC = _V6_TABLES + "".join(_sync_triggers(*t) for t in SYNCED_TABLES)
 
+# Reflections per step and week (the week named by its Monday), for weeks in a row: a
+# streak is then one short range of this table per step, not a probe per week into the
+# reflections of every year the streak spans. Kept by triggers in the same transaction
+# as the change; a week whose reflections are all gone or moved keeps a row of 0, which
+# readers skip. A date SQLite cannot read names no week and is not counted.
+# (A reflection's steps go with it by ON DELETE CASCADE; by the time their delete
+# trigger runs the reflection is gone, so the reflection's own BEFORE DELETE trigger
+# counts them down, and the link trigger only acts while the reflection still exists.)
+_WEEK = "date({d}, 'weekday 0', '-6 days')"
+V7_STEP_WEEKS = f"""
+CREATE TABLE step_weeks (
+    step INTEGER NOT NULL,
+    week TEXT NOT NULL,
+    reflections INTEGER NOT NULL,
+    PRIMARY KEY (step, week)
+) WITHOUT ROWID;
+INSERT INTO step_weeks (step, week, reflections)
+    SELECT x.step, {_WEEK.format(d="r.date")} AS week, count(*)
+    FROM reflection_steps x JOIN reflections r ON r.id = x.reflection_id
+    WHERE week IS NOT NULL GROUP BY x.step, week;
+CREATE TRIGGER step_weeks_link_insert AFTER INSERT ON reflection_steps BEGIN
+    INSERT INTO step_weeks (step, week, reflections)
+        SELECT new.step, {_WEEK.format(d="r.date")}, 1 FROM reflections r
+        WHERE r.id = new.reflection_id AND {_WEEK.format(d="r.date")} IS NOT NULL
+    ON CONFLICT (step, week) DO UPDATE SET reflections = reflections + 1;
+END;
+CREATE TRIGGER step_weeks_link_delete AFTER DELETE ON reflection_steps BEGIN
+    UPDATE step_weeks SET reflections = reflections - 1
+        WHERE step = old.step AND week =
+            (SELECT {_WEEK.format(d="date")} FROM reflections WHERE id = old.reflection_id);
+END;
+CREATE TRIGGER step_weeks_link_update AFTER UPDATE ON reflection_steps BEGIN
+    UPDATE step_weeks SET reflections = reflections - 1
+        WHERE step = old.step AND week =
+            (SELECT {_WEEK.format(d="date")} FROM reflections WHERE id = old.reflection_id);
+    INSERT INTO step_weeks (step, week, reflections)
+        SELECT new.step, {_WEEK.format(d="r.date")}, 1 FROM reflections r
+        WHERE r.id = new.reflection_id AND {_WEEK.format(d="r.date")} IS NOT NULL
+    ON CONFLICT (step, week) DO UPDATE SET reflections = reflections + 1;
+END;
+CREATE TRIGGER step_weeks_reflection_delete BEFORE DELETE ON reflections BEGIN
+    UPDATE step_weeks SET reflections = reflections - 1
+        WHERE week = {_WEEK.format(d="old.date")}
+          AND step IN (SELECT step FROM reflection_steps WHERE reflection_id = old.id);
+END;
+CREATE TRIGGER step_weeks_reflection_date AFTER UPDATE OF date ON reflections
+WHEN {_WEEK.format(d="old.date")} IS NOT {_WEEK.format(d="new.date")} BEGIN
+    UPDATE step_weeks SET reflections = reflections - 1
+        WHERE week = {_WEEK.format(d="old.date")}
+          AND step IN (SELECT step FROM reflection_steps WHERE reflection_id = new.id);
+    INSERT INTO step_weeks (step, week, reflections)
+        SELECT step, {_WEEK.format(d="new.date")}, 1 FROM reflection_steps
+        WHERE reflection_id = new.id AND {_WEEK.format(d="new.date")} IS NOT NULL
+    ON CONFLICT (step, week) DO UPDATE SET reflections = reflections + 1;
+END;
+"""
+
 # (version, name, sql). The journal's PRAGMA user_version is the last applied version.
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "core", V1_CORE),
@@ -395,6 +452,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     (4, "coach", V4_COACH),
     (5, "feedback", V5_FEEDBACK),
     (6, "sync", V6_SYNC),
+    (7, "step weeks", V7_STEP_WEEKS),
 ]
 
 LATEST = MIGRATIONS[-1][0]
