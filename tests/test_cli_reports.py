@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import stat
 
 import pytest
@@ -134,6 +135,26 @@ def test_doctor_on_a_healthy_journal(pj, db):
     assert data["ok"] is True and data["counts"]["reflections"] == 1
     assert {c["check"] for c in data["checks"]} >= {"integrity", "schema", "file permissions",
                                                      "free space"}
+
+
+def test_doctor_finds_weeks_in_a_row_counts_that_no_longer_match(pj, db):
+    """The counts behind weeks in a row are kept by triggers; a journal edited with
+    them switched off is found, and doctor says how to rebuild it."""
+    ok(pj("reflect", "one", "--step", "2", "--step", "5"))
+    ok(pj("reflect", "two", "--step", "5"))
+    check = {c["check"]: c for c in ok(pj("doctor", "--json")).json()["checks"]}
+    assert check["weeks in a row"]["ok"] is True
+    raw = sqlite3.connect(db)
+    raw.execute("DROP TRIGGER step_weeks_link_insert")
+    raw.execute("INSERT INTO reflection_steps VALUES (1, 9)")
+    raw.execute("UPDATE step_weeks SET reflections = 7 WHERE step = 5")
+    raw.commit()
+    raw.close()
+    r = pj("doctor", "--json")
+    assert r.exit_code == 1
+    check = {c["check"]: c for c in r.json()["checks"]}["weeks in a row"]
+    assert check["ok"] is False and check["detail"].startswith("2 counts")
+    assert "import it into a new one" in check["fix"]
 
 
 def test_doctor_says_how_to_fix_a_readable_journal(pj, db):

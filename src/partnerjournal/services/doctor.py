@@ -49,6 +49,21 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
+def _step_weeks_off(conn: sqlite3.Connection) -> int:
+    """How many (step, week) pairs have a count kept by the schema's triggers that
+    differs from counting the step links again (a week left at 0 is the same as no row)."""
+    return conn.execute("""
+        WITH counted AS (
+            SELECT x.step, date(r.date, 'weekday 0', '-6 days') AS week, count(*) AS n
+            FROM reflection_steps x JOIN reflections r ON r.id = x.reflection_id
+            WHERE week IS NOT NULL GROUP BY x.step, week),
+        kept AS (SELECT step, week, reflections AS n FROM step_weeks WHERE reflections != 0)
+        SELECT count(*) FROM (
+            SELECT step, week FROM (SELECT * FROM counted EXCEPT SELECT * FROM kept)
+            UNION SELECT step, week FROM (SELECT * FROM kept EXCEPT SELECT * FROM counted))
+    """).fetchone()[0]
+
+
 def diagnose(path: Path) -> Diagnosis:
     """Read-only checks; never migrates or writes the journal."""
     d = Diagnosis(path=str(path))
@@ -88,6 +103,7 @@ def diagnose(path: Path) -> Diagnosis:
             version = schema_version(conn)
             result = conn.execute("PRAGMA integrity_check").fetchone()[0]
             fk = conn.execute("PRAGMA foreign_key_check").fetchall()
+            weeks_off = _step_weeks_off(conn) if version >= 7 else 0
             tables = [r[0] for r in conn.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
                 " AND name NOT LIKE '%fts%' ORDER BY name")]
@@ -123,6 +139,14 @@ def diagnose(path: Path) -> Diagnosis:
         "references", not fk, "ok" if not fk else f"{len(fk)} broken references",
         "" if not fk else "export and re-import the journal to rebuild it",
     ))
+    if version >= 7:
+        d.checks.append(Check(
+            "weeks in a row", not weeks_off,
+            "ok" if not weeks_off else f"{weeks_off} counts of reflections per step and week"
+            " differ from the reflections",
+            "" if not weeks_off else "export the journal and import it into a new one"
+            " ('pj export -o all.json', then 'pj --db NEW import all.json')",
+        ))
     free = shutil.disk_usage(path.parent).free
     d.checks.append(Check(
         "free space", free >= MIN_FREE_BYTES, f"{free / 1024 / 1024:,.0f} MB free",
