@@ -41,6 +41,32 @@ def read_all(path) -> dict[str, tuple[list[str], list[tuple]]]:
         conn.close()
 
 
+def migrate_step_by_step(conn: sqlite3.Connection, version: int, before: dict) -> None:
+    """Migrate a journal of ``version`` one schema at a time up to the latest, and check
+    that every row ``read_all`` found before is still there, in the same columns (new
+    columns come after them)."""
+    for upto in range(version + 1, LATEST + 1):
+        assert migrate_journal(conn, upto=upto) == [MIGRATIONS[upto - 1][1]]
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == upto
+    assert migrate_journal(conn) == []  # nothing left to do
+    for table, (cols, old_rows) in before.items():
+        assert columns(conn, table)[: len(cols)] == cols, table
+        names = ", ".join(f"[{c}]" for c in cols)
+        now = sorted(tuple(r) for r in conn.execute(f"SELECT {names} FROM [{table}]"))
+        if table == "migrations":
+            assert now[: len(old_rows)] == old_rows and len(now) == LATEST
+        else:
+            assert now == old_rows, table
+
+
+def refused_to_migrate(pj, path, monkeypatch) -> None:
+    """``pj log`` on a journal whose next migration cannot run: one line, exit 1."""
+    monkeypatch.setenv("PARTNERJOURNAL_DB", str(path))
+    r = pj("log")
+    assert r.exit_code == 1, r
+    assert r.stderr.startswith("pj: error: cannot prepare the journal") and r.stderr.count("\n") == 1
+
+
 def test_v4_and_v5_are_coach_and_feedback():
     assert [(v, n) for v, n, _ in MIGRATIONS][3:5] == [(4, "coach"), (5, "feedback")]
 
@@ -60,19 +86,7 @@ def test_every_earlier_journal_migrates_one_step_at_a_time(copy_fixture, fixture
     before = read_all(path)
     conn = connect(path, migrate=False)
     try:
-        version = FIXTURES[fixture]
-        for upto in range(version + 1, LATEST + 1):
-            assert migrate_journal(conn, upto=upto) == [MIGRATIONS[upto - 1][1]]
-            assert conn.execute("PRAGMA user_version").fetchone()[0] == upto
-        assert migrate_journal(conn) == []  # nothing left to do
-        for table, (cols, old_rows) in before.items():
-            assert columns(conn, table)[: len(cols)] == cols, table
-            names = ", ".join(f"[{c}]" for c in cols)
-            now = sorted(tuple(r) for r in conn.execute(f"SELECT {names} FROM [{table}]"))
-            if table == "migrations":
-                assert now[: len(old_rows)] == old_rows and len(now) == LATEST
-            else:
-                assert now == old_rows, table
+        migrate_step_by_step(conn, FIXTURES[fixture], before)
         assert columns(conn, "reflections")[-3:] == ["prompt_rule", "prompt_record", "prompt_text"]
         assert conn.execute(
             "SELECT count(*) FROM reflections WHERE prompt_rule IS NOT NULL"
@@ -109,10 +123,7 @@ def test_a_failing_migration_leaves_the_v3_journal_unchanged(pj, copy_fixture, m
     conn.commit()
     conn.close()
     before = snapshot(path)
-    monkeypatch.setenv("PARTNERJOURNAL_DB", str(path))
-    r = pj("log")
-    assert r.exit_code == 1, r
-    assert r.stderr.startswith("pj: error: cannot prepare the journal") and r.stderr.count("\n") == 1
+    refused_to_migrate(pj, path, monkeypatch)
     if blocker == "coach_days":
         assert snapshot(path) == before  # v4 failed: still v3, untouched
     else:  # v4 applied in its own transaction, v5 failed and left no trace

@@ -15,10 +15,10 @@ import sqlite3
 
 import pytest
 from conftest import snapshot
-from test_migration_v4_v5 import columns, read_all
+from test_migration_v4_v5 import migrate_step_by_step, read_all, refused_to_migrate
 
-from partnerjournal.store import connect, migrate_journal, transaction
-from partnerjournal.store.schema import LATEST, MIGRATIONS, SYNCED_TABLES
+from partnerjournal.store import connect, transaction
+from partnerjournal.store.schema import MIGRATIONS, SYNCED_TABLES
 
 FIXTURES = {"journal-v1.sqlite": 1, "journal-v2.sqlite": 2, "journal-v3.sqlite": 3,
             "journal-v5.sqlite": 5}
@@ -66,17 +66,7 @@ def test_every_earlier_journal_migrates_to_v6_keeping_every_record(copy_fixture,
     before = read_all(path)
     conn = connect(path, migrate=False)
     try:
-        for upto in range(FIXTURES[fixture] + 1, LATEST + 1):
-            assert migrate_journal(conn, upto=upto) == [MIGRATIONS[upto - 1][1]]
-        assert migrate_journal(conn) == []
-        for table, (cols, old_rows) in before.items():
-            assert columns(conn, table)[: len(cols)] == cols, table
-            names = ", ".join(f"[{c}]" for c in cols)
-            now = sorted(tuple(r) for r in conn.execute(f"SELECT {names} FROM [{table}]"))
-            if table == "migrations":
-                assert now[: len(old_rows)] == old_rows and len(now) == LATEST
-            else:
-                assert now == old_rows, table
+        migrate_step_by_step(conn, FIXTURES[fixture], before)
         # every record has its first version, named after its updated_at (or value)
         recs = records(conn)
         assert recs and versions(conn) == {key: (f"0:{v}", []) for key, v in recs.items()}
@@ -113,11 +103,7 @@ def test_a_failing_v6_leaves_the_v5_journal_unchanged(pj, copy_fixture, monkeypa
     conn.commit()
     conn.close()
     before = snapshot(path)
-    monkeypatch.setenv("PARTNERJOURNAL_DB", str(path))
-    r = pj("log")
-    assert r.exit_code == 1, r
-    assert r.stderr.startswith("pj: error: cannot prepare the journal")
-    assert r.stderr.count("\n") == 1
+    refused_to_migrate(pj, path, monkeypatch)
     assert snapshot(path) == before
 
 

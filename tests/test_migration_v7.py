@@ -17,10 +17,10 @@ import pytest
 from conftest import snapshot
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_migration_v4_v5 import columns, read_all
+from test_migration_v4_v5 import migrate_step_by_step, read_all, refused_to_migrate
 
 from partnerjournal import store
-from partnerjournal.store import connect, journal, migrate_journal, transaction
+from partnerjournal.store import connect, journal, transaction
 from partnerjournal.store.schema import LATEST, MIGRATIONS
 
 FIXTURES = {"journal-v1.sqlite": 1, "journal-v2.sqlite": 2, "journal-v3.sqlite": 3,
@@ -74,17 +74,7 @@ def test_every_earlier_journal_migrates_to_v7_keeping_every_record(copy_fixture,
     before = read_all(path)
     conn = connect(path, migrate=False)
     try:
-        for upto in range(FIXTURES[fixture] + 1, LATEST + 1):
-            assert migrate_journal(conn, upto=upto) == [MIGRATIONS[upto - 1][1]]
-        assert migrate_journal(conn) == []
-        for table, (cols, old_rows) in before.items():
-            assert columns(conn, table)[: len(cols)] == cols, table
-            names = ", ".join(f"[{c}]" for c in cols)
-            now = sorted(tuple(r) for r in conn.execute(f"SELECT {names} FROM [{table}]"))
-            if table == "migrations":
-                assert now[: len(old_rows)] == old_rows and len(now) == LATEST
-            elif table not in ("versions", "device"):  # v6 fills them from v5 and earlier
-                assert now == old_rows, table
+        migrate_step_by_step(conn, FIXTURES[fixture], before)
         assert kept(conn) == counted(conn) and kept(conn)
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
@@ -115,11 +105,7 @@ def test_a_failing_v7_leaves_the_v6_journal_unchanged(pj, copy_fixture, monkeypa
     conn.commit()
     conn.close()
     before = snapshot(path)
-    monkeypatch.setenv("PARTNERJOURNAL_DB", str(path))
-    r = pj("log")
-    assert r.exit_code == 1, r
-    assert r.stderr.startswith("pj: error: cannot prepare the journal")
-    assert r.stderr.count("\n") == 1
+    refused_to_migrate(pj, path, monkeypatch)
     assert snapshot(path) == before
     conn = sqlite3.connect(path)
     try:
