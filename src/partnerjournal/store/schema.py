@@ -396,6 +396,15 @@ V6_SYNC = _V6_TABLES + "".join(_sync_triggers(*t) for t in SYNCED_TABLES)
 # trigger runs the reflection is gone, so the reflection's own BEFORE DELETE trigger
 # counts them down, and the link trigger only acts while the reflection still exists.)
 _WEEK = "date({d}, 'weekday 0', '-6 days')"
+_LINK_IN = f"""
+    INSERT INTO step_weeks (step, week, reflections)
+        SELECT new.step, {_WEEK.format(d="r.date")}, 1 FROM reflections r
+        WHERE r.id = new.reflection_id AND {_WEEK.format(d="r.date")} IS NOT NULL
+    ON CONFLICT (step, week) DO UPDATE SET reflections = reflections + 1;"""
+_LINK_OUT = f"""
+    UPDATE step_weeks SET reflections = reflections - 1
+        WHERE step = old.step AND week =
+            (SELECT {_WEEK.format(d="date")} FROM reflections WHERE id = old.reflection_id);"""
 V7_STEP_WEEKS = f"""
 CREATE TABLE step_weeks (
     step INTEGER NOT NULL,
@@ -407,25 +416,11 @@ INSERT INTO step_weeks (step, week, reflections)
     SELECT x.step, {_WEEK.format(d="r.date")} AS week, count(*)
     FROM reflection_steps x JOIN reflections r ON r.id = x.reflection_id
     WHERE week IS NOT NULL GROUP BY x.step, week;
-CREATE TRIGGER step_weeks_link_insert AFTER INSERT ON reflection_steps BEGIN
-    INSERT INTO step_weeks (step, week, reflections)
-        SELECT new.step, {_WEEK.format(d="r.date")}, 1 FROM reflections r
-        WHERE r.id = new.reflection_id AND {_WEEK.format(d="r.date")} IS NOT NULL
-    ON CONFLICT (step, week) DO UPDATE SET reflections = reflections + 1;
+CREATE TRIGGER step_weeks_link_insert AFTER INSERT ON reflection_steps BEGIN{_LINK_IN}
 END;
-CREATE TRIGGER step_weeks_link_delete AFTER DELETE ON reflection_steps BEGIN
-    UPDATE step_weeks SET reflections = reflections - 1
-        WHERE step = old.step AND week =
-            (SELECT {_WEEK.format(d="date")} FROM reflections WHERE id = old.reflection_id);
+CREATE TRIGGER step_weeks_link_delete AFTER DELETE ON reflection_steps BEGIN{_LINK_OUT}
 END;
-CREATE TRIGGER step_weeks_link_update AFTER UPDATE ON reflection_steps BEGIN
-    UPDATE step_weeks SET reflections = reflections - 1
-        WHERE step = old.step AND week =
-            (SELECT {_WEEK.format(d="date")} FROM reflections WHERE id = old.reflection_id);
-    INSERT INTO step_weeks (step, week, reflections)
-        SELECT new.step, {_WEEK.format(d="r.date")}, 1 FROM reflections r
-        WHERE r.id = new.reflection_id AND {_WEEK.format(d="r.date")} IS NOT NULL
-    ON CONFLICT (step, week) DO UPDATE SET reflections = reflections + 1;
+CREATE TRIGGER step_weeks_link_update AFTER UPDATE ON reflection_steps BEGIN{_LINK_OUT}{_LINK_IN}
 END;
 CREATE TRIGGER step_weeks_reflection_delete BEFORE DELETE ON reflections BEGIN
     UPDATE step_weeks SET reflections = reflections - 1
