@@ -23,7 +23,7 @@ import re
 from math import ceil
 from typing import Union
 
-from .cells import cell_len, chop_cells, set_cell_size
+from .cells import cell_len, chop_cells, set_cell_size, single_cells
 
 # --- styles -----------------------------------------------------------------------------
 
@@ -95,6 +95,9 @@ def to_string(lines: list[list[tuple[str, Style]]], color: bool) -> str:
 _STRIP = {7: None, 8: None, 11: None, 12: None, 13: None}  # bell, backspace, VT, FF, CR
 _TRAILING_SPACE = re.compile(r"\s+$")
 Span = tuple  # (start, end, style)
+
+
+_text_sizes: dict[str, tuple[int, int]] = {}  # string -> (widest word, widest line)
 
 
 def _clean(text: str) -> str:
@@ -322,17 +325,28 @@ class Text:
     # -- layout
 
     def measure(self, width: int) -> tuple[int, int]:
+        """(widest word, widest line) in cells."""
         text = self.plain
-        lines = text.splitlines()
-        widest = max(map(cell_len, lines)) if lines else 0
-        words = text.split()
-        return (max(map(cell_len, words)) if words else widest), widest
+        sizes = _text_sizes.get(text)
+        if sizes is None:
+            lines = text.splitlines()
+            widest = max(map(cell_len, lines)) if lines else 0
+            words = text.split()
+            sizes = (max(map(cell_len, words)) if words else widest), widest
+            if len(_text_sizes) < 4096:
+                _text_sizes[text] = sizes
+        return sizes
 
-    def render(self, options: Options) -> list[list[tuple[str, Style]]]:
+    def render(self, options: Options) -> list[Drawn]:
         width, justify, overflow, no_wrap = options
         no_wrap = self.no_wrap if self.no_wrap is not None else bool(no_wrap)
         lines = self.wrap(width, justify or "default", overflow or "fold", no_wrap)
-        return [line.segments() for line in lines]
+        drawn = []
+        for line in lines:
+            segments = line.segments()
+            plain = line.plain
+            drawn.append((segments, len(plain) if single_cells(plain) else line_length(segments)))
+        return drawn
 
     def wrap(self, width: int, justify: str, overflow: str, no_wrap: bool) -> list[Text]:
         """The text broken into lines of at most ``width`` cells."""
@@ -341,8 +355,9 @@ class Text:
         for line in self.split_lines():
             if "\t" in line.plain:
                 line.expand_tabs(8)
-            if no_wrap:
-                new_lines = [line]
+            plain = line.plain
+            if no_wrap or (len(plain) <= width and cell_len(plain) <= width):
+                new_lines = [line]  # nothing to break (and no space to strip)
             else:
                 new_lines = line.divide(divide_line(line.plain, width, overflow == "fold"))
                 for new_line in new_lines:
@@ -425,6 +440,7 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
 # (width, justify, overflow, no_wrap): what a renderable is drawn into
 Options = tuple
 Line = list  # of (text, style) segments
+Drawn = tuple  # (line, its width in cells)
 Renderable = Union[str, Text, "Panel", "Padding", "Group", "Table"]
 
 
@@ -432,72 +448,74 @@ def _as_renderable(renderable: Renderable):
     return Text(renderable) if isinstance(renderable, str) else renderable
 
 
-def render(renderable: Renderable, options: Options) -> list[Line]:
-    """The renderable's lines, as it draws them (not yet padded to the width)."""
+def render(renderable: Renderable, options: Options) -> list[Drawn]:
+    """The renderable's lines and their widths, as it draws them (not yet padded to
+    the width)."""
     if options[0] < 1:
         return []
     return _as_renderable(renderable).render(options)
 
 
-def render_lines(renderable: Renderable, options: Options, style_: Style = NULL,
-                 pad: bool = True) -> list[Line]:
+def render_lines(renderable: Renderable, options: Options, style_: Style = NULL) -> list[Drawn]:
     """The renderable's lines in ``style_``, each cut or padded to the width."""
     width = options[0]
-    lines = render(renderable, options)
+    drawn = render(renderable, options)
     if style_ != NULL:
-        lines = [[(text, combine(style_, s)) for text, s in line] for line in lines]
-    return [adjust_line_length(line, width, style_, pad) for line in lines]
+        drawn = [([(text, combine(style_, s)) for text, s in line], size) for line, size in drawn]
+    out = []
+    for line, size in drawn:
+        if size < width:
+            out.append((line + [(" " * (width - size), style_)], width))
+        elif size == width:
+            out.append((line, size))
+        else:
+            cropped = _crop(line, width)
+            out.append((cropped, line_length(cropped)))
+    return out
 
 
 def measure(renderable: Renderable, width: int) -> tuple[int, int]:
-    """The fewest and the most cells the renderable wants, at most ``width``."""
+    """The fewest and the most cells the renderable wants, at most ``width`` (the
+    fewest never above the most, nothing when it wants no cells at all)."""
     if width < 1:
         return 0, 0
     low, high = _as_renderable(renderable).measure(width)
-    low, high = _normalize(low, high)
-    low, high = min(low, width), min(high, width)
     if high < 1:
         return 0, 0
-    return _normalize(low, high)
-
-
-def _normalize(low: int, high: int) -> tuple[int, int]:
-    low = min(max(0, low), high)
-    return max(0, low), max(0, max(low, high))
+    if low < 0:
+        low = 0
+    if low > high:
+        low = high
+    return (low if low < width else width), (high if high < width else width)
 
 
 def line_length(line: Line) -> int:
     return sum(cell_len(text) for text, _ in line)
 
 
-def adjust_line_length(line: Line, length: int, style_: Style = NULL,
-                       pad: bool = True) -> Line:
-    """The line padded with spaces or cut to ``length`` cells."""
-    current = line_length(line)
-    if current < length:
-        return line + [(" " * (length - current), style_)] if pad else line[:]
-    if current > length:
-        cropped = []
-        current = 0
-        for text, s in line:
-            size = cell_len(text)
-            if current + size < length:
-                cropped.append((text, s))
-                current += size
-            else:
-                cropped.append((set_cell_size(text, length - current), s))
-                break
-        return cropped
-    return line[:]
+def _crop(line: Line, length: int) -> Line:
+    """The line cut to ``length`` cells (a wide character cut in two leaves a space)."""
+    cropped = []
+    current = 0
+    for text, s in line:
+        size = cell_len(text)
+        if current + size < length:
+            cropped.append((text, s))
+            current += size
+        else:
+            cropped.append((set_cell_size(text, length - current), s))
+            break
+    return cropped
 
 
 def print_lines(renderables: list[Renderable], width: int) -> list[Line]:
-    """Renderables one under the other at ``width`` cells, as the terminal shows them."""
+    """Renderables one under the other at ``width`` cells, as the terminal shows them
+    (lines wider than that cut)."""
     lines: list[Line] = []
     options = (width, None, None, None)
     for renderable in renderables:
-        lines.extend(adjust_line_length(line, width, pad=False)
-                     for line in render(renderable, options))
+        lines.extend(_crop(line, width) if size > width else line
+                     for line, size in render(renderable, options))
     return lines
 
 
@@ -513,8 +531,8 @@ class Group:
         sizes = [measure(r, width) for r in self.renderables]
         return max(low for low, _ in sizes), max(high for _, high in sizes)
 
-    def render(self, options: Options) -> list[Line]:
-        lines: list[Line] = []
+    def render(self, options: Options) -> list[Drawn]:
+        lines: list[Drawn] = []
         for renderable in self.renderables:
             lines.extend(render(renderable, options))
         return lines
@@ -544,13 +562,13 @@ class Padding:
         low, high = measure(self.renderable, width)
         return min(low + extra, width), min(high + extra, width)
 
-    def render(self, options: Options) -> list[Line]:
-        width = options[0]
-        inner = (max(0, width - self.left - self.right), *options[1:])
-        lines = render_lines(self.renderable, inner)
+    def render(self, options: Options) -> list[Drawn]:
+        inner = max(0, options[0] - self.left - self.right)
+        lines = render_lines(self.renderable, (inner, *options[1:]))
         left = [(" " * self.left, NULL)] if self.left else []
         right = [(" " * self.right, NULL)] if self.right else []
-        return [left + line + right for line in lines]
+        extra = self.left + self.right
+        return [(left + line + right, size + extra) for line, size in lines]
 
 
 # --- boxes ------------------------------------------------------------------------------
@@ -612,7 +630,7 @@ class Panel:
         size = max(measure(part, max(0, width - 4))[1] for part in parts) + 4
         return size, size
 
-    def render(self, options: Options) -> list[Line]:
+    def render(self, options: Options) -> list[Drawn]:
         width = options[0]
         box = self.box
         title = self._title()
@@ -623,12 +641,13 @@ class Panel:
         else:
             title = _title_on_edge(title, width - 4, box.top)
             drawn = render(title, (max(0, width - 4), *options[1:]))
-            top = [(box.top_left + box.top, NULL), *(drawn[0] if drawn else []),
+            top = [(box.top_left + box.top, NULL), *(drawn[0][0] if drawn else []),
                    (box.top + box.top_right, NULL)]
-        out = [top]
+        out = [(top, line_length(top))]
         left, right = (box.mid_left, NULL), (box.mid_right, NULL)
-        out.extend([left, *line, right] for line in lines)
-        out.append([(box.get_bottom([width - 2]), NULL)])
+        out.extend(([left, *line, right], size + 2) for line, size in lines)
+        bottom = box.get_bottom([width - 2])
+        out.append(([(bottom, NULL)], cell_len(bottom)))
         return out
 
 
@@ -689,6 +708,7 @@ class Table:
         self.expand = expand
         self.show_header = show_header
         self.show_edge = show_edge
+        self._padded: list | None = None  # each column's cells as drawn, once known
 
     @classmethod
     def grid(cls, *, padding=0, expand: bool = False) -> Table:
@@ -701,12 +721,14 @@ class Table:
         self.columns.append(Column(header, len(self.columns), style=style, justify=justify,
                                    min_width=min_width, max_width=max_width, ratio=ratio,
                                    no_wrap=no_wrap))
+        self._padded = None
 
     def add_row(self, *cells: Renderable | None) -> None:
         if len(cells) > len(self.columns):
             raise ValueError("more cells than columns")
         for column, cell in zip(self.columns, [*cells, *[None] * (len(self.columns) - len(cells))]):
             column.cells.append("" if cell is None else cell)
+        self._padded = None
 
     # -- widths
 
@@ -745,6 +767,11 @@ class Table:
 
     def _cells(self, column: Column) -> list[tuple[Style, Renderable]]:
         """(style, padded renderable) for the column's header (when shown) and cells."""
+        if self._padded is None:
+            self._padded = [self._padded_cells(c) for c in self.columns]
+        return self._padded[column.index]
+
+    def _padded_cells(self, column: Column) -> list[tuple[Style, Renderable]]:
         cells = []
         if self.show_header:
             cells.append((_HEADER_STYLE, column.header))
@@ -758,9 +785,10 @@ class Table:
         if width < 1:
             return 0, 0
         padding = self._padding_width(column.index)
+        low, high = 1, width
         sizes = [measure(cell, width) for _, cell in self._cells(column)]
-        low = max(s[0] for s in sizes) if sizes else 1
-        high = max(s[1] for s in sizes) if sizes else width
+        if sizes:
+            low, high = max([s[0] for s in sizes]), max([s[1] for s in sizes])
         low, high = min(low, width), min(high, width)
         if column.min_width is not None:
             floor = max(0, column.min_width + padding)
@@ -813,9 +841,9 @@ class Table:
 
     # -- drawing
 
-    def render(self, options: Options) -> list[Line]:
+    def render(self, options: Options) -> list[Drawn]:
         if not self.columns:
-            return [[]]
+            return [([], 0)]
         widths = self._column_widths(options[0] - self._extra_width)
         box = self.box
         edge = bool(box) and self.show_edge
@@ -823,7 +851,7 @@ class Table:
             raise ValueError("tables with an outer edge are not supported")
         columns = [self._cells(column) for column in self.columns]
         rows = len(columns[0])
-        out: list[Line] = []
+        out: list[Drawn] = []
         for index, row in enumerate(zip(*columns)):
             header = index == 0 and self.show_header
             cells = []
@@ -833,7 +861,7 @@ class Table:
             height = max(len(lines) for lines, _, _ in cells)
             shaped = []
             for lines, width, cell_style in cells:
-                blank = [(" " * width, cell_style)]
+                blank = ([(" " * width, cell_style)], width)
                 extra = [blank] * (height - len(lines))
                 lines = extra + lines if header else lines + extra
                 shaped.append(_set_shape(lines, width, max(height, 1)))
@@ -843,22 +871,38 @@ class Table:
                 vertical = (box.head_vertical if index == 0 else
                             box.foot_vertical if last else box.mid_vertical)
                 divider = [(vertical, NULL)]
+            divider_width = cell_len(divider[0][0]) if divider else 0
             for line_no in range(max(height, 1)):
                 line: Line = []
+                line_width = 0
                 for i, lines in enumerate(shaped):
                     if i and divider:
                         line.extend(divider)
-                    line.extend(lines[line_no])
-                out.append(line)
+                        line_width += divider_width
+                    segments, size = lines[line_no]
+                    line.extend(segments)
+                    line_width += size
+                out.append((line, line_width))
             if header and box:
-                out.append([(box.head_rule(widths, edge), NULL)])
+                rule = box.head_rule(widths, edge)
+                out.append(([(rule, NULL)], cell_len(rule)))
         return out
 
 
-def _set_shape(lines: list[Line], width: int, height: int) -> list[Line]:
-    shaped = [adjust_line_length(line, width) for line in lines]
+def _set_shape(lines: list[Drawn], width: int, height: int) -> list[Drawn]:
+    """The cell's lines cut or padded to ``width``, with blank ones below up to
+    ``height``."""
+    shaped = []
+    for line, size in lines:
+        if size < width:
+            shaped.append((line + [(" " * (width - size), NULL)], width))
+        elif size > width:
+            cropped = _crop(line, width)
+            shaped.append((cropped, line_length(cropped)))
+        else:
+            shaped.append((line, size))
     if len(shaped) < height:
-        shaped.extend([[(" " * width, NULL)]] * (height - len(shaped)))
+        shaped.extend([([(" " * width, NULL)], width)] * (height - len(shaped)))
     return shaped
 
 
