@@ -339,6 +339,19 @@ class Text:
 
     def render(self, options: Options) -> list[Drawn]:
         width, justify, overflow, no_wrap = options
+        plain = self.plain
+        if (len(plain) <= width and "\n" not in plain and "\t" not in plain
+                and single_cells(plain)):
+            # one line that fits: what wrapping would give, without the steps
+            size = len(plain)
+            if justify in (None, "default") or (justify == "left" and size == width):
+                return [(self.segments(), size)]
+            if justify == "left":
+                return [(self._line(plain + " " * (width - size), self.spans).segments(), width)]
+            if justify == "right" and not plain[-1:].isspace():
+                pad = width - size
+                spans = [(start + pad, end + pad, s) for start, end, s in self.spans]
+                return [(self._line(" " * pad + plain, spans).segments(), width)]
         no_wrap = self.no_wrap if self.no_wrap is not None else bool(no_wrap)
         lines = self.wrap(width, justify or "default", overflow or "fold", no_wrap)
         drawn = []
@@ -445,7 +458,7 @@ Renderable = Union[str, Text, "Panel", "Padding", "Group", "Table"]
 
 
 def _as_renderable(renderable: Renderable):
-    return Text(renderable) if isinstance(renderable, str) else renderable
+    return Text(renderable) if renderable.__class__ is str else renderable
 
 
 def render(renderable: Renderable, options: Options) -> list[Drawn]:
@@ -453,13 +466,18 @@ def render(renderable: Renderable, options: Options) -> list[Drawn]:
     the width)."""
     if options[0] < 1:
         return []
-    return _as_renderable(renderable).render(options)
+    if renderable.__class__ is str:
+        renderable = Text(renderable)
+    return renderable.render(options)
 
 
 def render_lines(renderable: Renderable, options: Options, style_: Style = NULL) -> list[Drawn]:
     """The renderable's lines in ``style_``, each cut or padded to the width."""
-    width = options[0]
-    drawn = render(renderable, options)
+    return _fit(render(renderable, options), options[0], style_)
+
+
+def _fit(drawn: list[Drawn], width: int, style_: Style = NULL) -> list[Drawn]:
+    """Drawn lines in ``style_``, each cut or padded to ``width``."""
     if style_ != NULL:
         drawn = [([(text, combine(style_, s)) for text, s in line], size) for line, size in drawn]
     out = []
@@ -857,7 +875,8 @@ class Table:
             cells = []
             for width, (cell_style, cell), column in zip(widths, row, self.columns):
                 cell_options = (width, column.justify, column.overflow, column.no_wrap)
-                cells.append((render_lines(cell, cell_options, cell_style), width, cell_style))
+                drawn = render(cell, cell_options)
+                cells.append((_fit(drawn, width, cell_style), width, cell_style))
             height = max(len(lines) for lines, _, _ in cells)
             shaped = []
             for lines, width, cell_style in cells:
