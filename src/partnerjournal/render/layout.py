@@ -783,28 +783,29 @@ class Table:
                 right = 0
         return left + right
 
-    def _cells(self, column: Column) -> list[tuple[Style, Renderable]]:
-        """(style, padded renderable) for the column's header (when shown) and cells."""
+    def _cells(self, column: Column) -> list[tuple[Style, Renderable, Renderable]]:
+        """(style, padded renderable, renderable) for the column's header (when shown)
+        and cells."""
         if self._padded is None:
             self._padded = [self._padded_cells(c) for c in self.columns]
         return self._padded[column.index]
 
-    def _padded_cells(self, column: Column) -> list[tuple[Style, Renderable]]:
+    def _padded_cells(self, column: Column) -> list[tuple[Style, Renderable, Renderable]]:
         cells = []
         if self.show_header:
             cells.append((_HEADER_STYLE, column.header))
         cells.extend((column.style, cell) for cell in column.cells)
         if any(self.padding):
-            pad = self._cell_padding(column.index)
-            return [(s, Padding(cell, (0, pad[1], 0, pad[0]))) for s, cell in cells]
-        return cells
+            left, right = self._cell_padding(column.index)
+            return [(s, Padding(cell, (0, right, 0, left)), cell) for s, cell in cells]
+        return [(s, cell, cell) for s, cell in cells]
 
     def _measure_column(self, width: int, column: Column) -> tuple[int, int]:
         if width < 1:
             return 0, 0
         padding = self._padding_width(column.index)
         low, high = 1, width
-        sizes = [measure(cell, width) for _, cell in self._cells(column)]
+        sizes = [measure(cell, width) for _, cell, _ in self._cells(column)]
         if sizes:
             low, high = max([s[0] for s in sizes]), max([s[1] for s in sizes])
         low, high = min(low, width), min(high, width)
@@ -868,14 +869,17 @@ class Table:
         if edge:
             raise ValueError("tables with an outer edge are not supported")
         columns = [self._cells(column) for column in self.columns]
+        pads = [self._cell_padding(column.index) if any(self.padding) else (0, 0)
+                for column in self.columns]
         rows = len(columns[0])
         out: list[Drawn] = []
         for index, row in enumerate(zip(*columns)):
             header = index == 0 and self.show_header
             cells = []
-            for width, (cell_style, cell), column in zip(widths, row, self.columns):
+            for width, (cell_style, _, cell), column, (left, right) in zip(
+                    widths, row, self.columns, pads):
                 cell_options = (width, column.justify, column.overflow, column.no_wrap)
-                drawn = render(cell, cell_options)
+                drawn = _draw_cell(cell, left, right, cell_options)
                 cells.append((_fit(drawn, width, cell_style), width, cell_style))
             height = max(len(lines) for lines, _, _ in cells)
             shaped = []
@@ -906,6 +910,29 @@ class Table:
                 rule = box.head_rule(widths, edge)
                 out.append(([(rule, NULL)], cell_len(rule)))
         return out
+
+
+def _draw_cell(cell: Renderable, left: int, right: int, options: Options) -> list[Drawn]:
+    """A cell drawn with ``left`` and ``right`` spaces around it (as ``Padding`` draws
+    it), a short string straight away."""
+    width, justify = options[0], options[1]
+    if width < 1:
+        return []
+    inner = width - left - right
+    if inner < 1:
+        return []
+    if (cell.__class__ is str and len(cell) <= inner and single_cells(cell)
+            and (justify == "left" or justify == "right" and not cell[-1:].isspace())):
+        space = " " * (inner - len(cell))
+        line = [(cell + space if justify == "left" else space + cell, NULL)]
+        drawn = [(line, inner)]
+    else:
+        drawn = render_lines(cell, (inner, *options[1:]))
+    if not (left or right):
+        return drawn
+    before = [(" " * left, NULL)] if left else []
+    after = [(" " * right, NULL)] if right else []
+    return [(before + line + after, size + left + right) for line, size in drawn]
 
 
 def _set_shape(lines: list[Drawn], width: int, height: int) -> list[Drawn]:
