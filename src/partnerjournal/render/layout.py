@@ -308,10 +308,10 @@ class Text:
         """This one line as segments: a new segment wherever a span starts or ends."""
         plain = self.plain
         spans = self.spans
+        if not spans:
+            return [(plain, self.style or NULL)] if plain else []
         if self.style is not None:
             spans = [(0, len(plain), self.style), *spans]
-        if not spans:
-            return [(plain, NULL)] if plain else []
         points = sorted({0, len(plain), *(s[0] for s in spans), *(s[1] for s in spans)})
         out = []
         for offset, next_offset in zip(points, points[1:]):
@@ -423,11 +423,12 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     and inside a word longer than a line when ``fold``."""
     breaks: list[int] = []
     offset = 0
+    size = len if single_cells(text) else cell_len
     for match in _WORD.finditer(text):
         start, word = match.start(), match.group(0)
-        word_length = cell_len(word.rstrip())
+        word_length = size(word.rstrip())
         if width - offset >= word_length:
-            offset += cell_len(word)
+            offset += size(word)
         elif word_length > width:
             if fold:
                 pieces = chop_cells(word, width)
@@ -435,16 +436,16 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
                     if start:
                         breaks.append(start)
                     if i == len(pieces) - 1:
-                        offset = cell_len(piece)
+                        offset = size(piece)
                     else:
                         start += len(piece)
             else:
                 if start:
                     breaks.append(start)
-                offset = cell_len(word)
+                offset = size(word)
         elif offset and start:
             breaks.append(start)
-            offset = cell_len(word)
+            offset = size(word)
     return breaks
 
 
@@ -726,7 +727,6 @@ class Table:
         self.expand = expand
         self.show_header = show_header
         self.show_edge = show_edge
-        self._padded: list | None = None  # each column's cells as drawn, once known
 
     @classmethod
     def grid(cls, *, padding=0, expand: bool = False) -> Table:
@@ -739,14 +739,12 @@ class Table:
         self.columns.append(Column(header, len(self.columns), style=style, justify=justify,
                                    min_width=min_width, max_width=max_width, ratio=ratio,
                                    no_wrap=no_wrap))
-        self._padded = None
 
     def add_row(self, *cells: Renderable | None) -> None:
         if len(cells) > len(self.columns):
             raise ValueError("more cells than columns")
         for column, cell in zip(self.columns, [*cells, *[None] * (len(self.columns) - len(cells))]):
             column.cells.append("" if cell is None else cell)
-        self._padded = None
 
     # -- widths
 
@@ -783,29 +781,27 @@ class Table:
                 right = 0
         return left + right
 
-    def _cells(self, column: Column) -> list[tuple[Style, Renderable, Renderable]]:
-        """(style, padded renderable, renderable) for the column's header (when shown)
-        and cells."""
-        if self._padded is None:
-            self._padded = [self._padded_cells(c) for c in self.columns]
-        return self._padded[column.index]
-
-    def _padded_cells(self, column: Column) -> list[tuple[Style, Renderable, Renderable]]:
-        cells = []
+    def _cells(self, column: Column) -> list[tuple[Style, Renderable]]:
+        """(style, renderable) for the column's header (when shown) and cells."""
         if self.show_header:
-            cells.append((_HEADER_STYLE, column.header))
-        cells.extend((column.style, cell) for cell in column.cells)
-        if any(self.padding):
-            left, right = self._cell_padding(column.index)
-            return [(s, Padding(cell, (0, right, 0, left)), cell) for s, cell in cells]
-        return [(s, cell, cell) for s, cell in cells]
+            return [(_HEADER_STYLE, column.header), *((column.style, c) for c in column.cells)]
+        return [(column.style, c) for c in column.cells]
+
+    def _pads(self, column: Column) -> tuple[int, int] | None:
+        """Spaces (left, right) around the column's cells; None when the table has no
+        padding at all."""
+        return self._cell_padding(column.index) if any(self.padding) else None
 
     def _measure_column(self, width: int, column: Column) -> tuple[int, int]:
         if width < 1:
             return 0, 0
         padding = self._padding_width(column.index)
         low, high = 1, width
-        sizes = [measure(cell, width) for _, cell, _ in self._cells(column)]
+        pads = self._pads(column)
+        if pads is None:
+            sizes = [measure(cell, width) for _, cell in self._cells(column)]
+        else:
+            sizes = [_measure_padded(cell, *pads, width) for _, cell in self._cells(column)]
         if sizes:
             low, high = max([s[0] for s in sizes]), max([s[1] for s in sizes])
         low, high = min(low, width), min(high, width)
@@ -869,25 +865,27 @@ class Table:
         if edge:
             raise ValueError("tables with an outer edge are not supported")
         columns = [self._cells(column) for column in self.columns]
-        pads = [self._cell_padding(column.index) if any(self.padding) else (0, 0)
-                for column in self.columns]
+        pads = [self._pads(column) or (0, 0) for column in self.columns]
         rows = len(columns[0])
+        options = [(width, column.justify, column.overflow, column.no_wrap)
+                   for width, column in zip(widths, self.columns)]
         out: list[Drawn] = []
         for index, row in enumerate(zip(*columns)):
             header = index == 0 and self.show_header
-            cells = []
-            for width, (cell_style, _, cell), column, (left, right) in zip(
-                    widths, row, self.columns, pads):
-                cell_options = (width, column.justify, column.overflow, column.no_wrap)
-                drawn = _draw_cell(cell, left, right, cell_options)
-                cells.append((_fit(drawn, width, cell_style), width, cell_style))
-            height = max(len(lines) for lines, _, _ in cells)
-            shaped = []
-            for lines, width, cell_style in cells:
-                blank = ([(" " * width, cell_style)], width)
-                extra = [blank] * (height - len(lines))
-                lines = extra + lines if header else lines + extra
-                shaped.append(_set_shape(lines, width, max(height, 1)))
+            cells = [_fit(_draw_cell(cell, left, right, cell_options), cell_options[0], cell_style)
+                     for (cell_style, cell), cell_options, (left, right)
+                     in zip(row, options, pads)]
+            height = max(map(len, cells))
+            if height == 1 and all(len(lines) == 1 and lines[0][1] == width
+                                   for lines, width in zip(cells, widths)):
+                shaped = cells  # one line each, as wide as its column
+            else:
+                shaped = []
+                for lines, width, (cell_style, _) in zip(cells, widths, row):
+                    blank = ([(" " * width, cell_style)], width)
+                    extra = [blank] * (height - len(lines))
+                    lines = extra + lines if header else lines + extra
+                    shaped.append(_set_shape(lines, width, max(height, 1)))
             divider = []
             if box:  # the first row's, the last row's or a middle row's vertical line
                 last = index == rows - 1
@@ -910,6 +908,17 @@ class Table:
                 rule = box.head_rule(widths, edge)
                 out.append(([(rule, NULL)], cell_len(rule)))
         return out
+
+
+def _measure_padded(cell: Renderable, left: int, right: int, width: int) -> tuple[int, int]:
+    """What ``measure`` gives for the cell in a ``Padding`` of ``left`` and ``right``
+    spaces (``width`` is at least 1)."""
+    extra = left + right
+    if width - extra < 1:
+        return width, width
+    low, high = measure(cell, width)
+    low, high = min(low + extra, width), min(high + extra, width)
+    return (0, 0) if high < 1 else (low, high)
 
 
 def _draw_cell(cell: Renderable, left: int, right: int, options: Options) -> list[Drawn]:
