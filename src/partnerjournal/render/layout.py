@@ -20,6 +20,7 @@ Rendering works on lines of segments, ``(text, style)`` pairs. A style is a pair
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from math import ceil
 from typing import Union
 
@@ -97,7 +98,20 @@ _TRAILING_SPACE = re.compile(r"\s+$")
 Span = tuple  # (start, end, style)
 
 
-_text_sizes: dict[str, tuple[int, int]] = {}  # string -> (widest word, widest line)
+_sizes: dict[str, tuple[int, int]] = {}
+
+
+def _text_sizes(text: str) -> tuple[int, int]:
+    """(widest word, widest line) of ``text`` in cells."""
+    sizes = _sizes.get(text)
+    if sizes is None:
+        lines = text.splitlines()
+        widest = max(map(cell_len, lines)) if lines else 0
+        words = text.split()
+        sizes = (max(map(cell_len, words)) if words else widest), widest
+        if len(_sizes) < 4096:
+            _sizes[text] = sizes
+    return sizes
 
 
 def _clean(text: str) -> str:
@@ -230,18 +244,26 @@ class Text:
         return self._pieces(list(zip(bounds, bounds[1:])))
 
     def _pieces(self, ranges: list[tuple[int, int]]) -> list[Text]:
-        plain, spans = self.plain, self.spans
-        lines = []
-        for line_start, line_end in ranges:
-            line_spans = []
-            if spans:
-                for start, end, s in spans:
-                    new_start = max(0, start - line_start)
-                    new_end = min(end - line_start, line_end - line_start)
+        """The text between each (start, end) of ``ranges`` (in order, not overlapping),
+        with the part of each span that falls inside it."""
+        plain = self.plain
+        line_spans: list[list[Span]] = [[] for _ in ranges]
+        if self.spans:
+            ends = [end for _, end in ranges]
+            count = len(ranges)
+            for start, end, s in self.spans:
+                i = bisect_right(ends, start)  # the first piece that ends after the start
+                while i < count:
+                    line_start, line_end = ranges[i]
+                    if line_start >= end:
+                        break
+                    new_start = start - line_start if start > line_start else 0
+                    new_end = (end if end < line_end else line_end) - line_start
                     if new_end > new_start:
-                        line_spans.append((new_start, new_end, s))
-            lines.append(self._line(plain[line_start:line_end], line_spans))
-        return lines
+                        line_spans[i].append((new_start, new_end, s))
+                    i += 1
+        return [self._line(plain[start:end], spans)
+                for (start, end), spans in zip(ranges, line_spans)]
 
     def split_lines(self) -> list[Text]:
         """One Text per line of the string (a trailing newline gives an empty last
@@ -325,17 +347,7 @@ class Text:
     # -- layout
 
     def measure(self, width: int) -> tuple[int, int]:
-        """(widest word, widest line) in cells."""
-        text = self.plain
-        sizes = _text_sizes.get(text)
-        if sizes is None:
-            lines = text.splitlines()
-            widest = max(map(cell_len, lines)) if lines else 0
-            words = text.split()
-            sizes = (max(map(cell_len, words)) if words else widest), widest
-            if len(_text_sizes) < 4096:
-                _text_sizes[text] = sizes
-        return sizes
+        return _text_sizes(self.plain)
 
     def render(self, options: Options) -> list[Drawn]:
         width, justify, overflow, no_wrap = options
@@ -458,10 +470,6 @@ Drawn = tuple  # (line, its width in cells)
 Renderable = Union[str, Text, "Panel", "Padding", "Group", "Table"]
 
 
-def _as_renderable(renderable: Renderable):
-    return Text(renderable) if renderable.__class__ is str else renderable
-
-
 def render(renderable: Renderable, options: Options) -> list[Drawn]:
     """The renderable's lines and their widths, as it draws them (not yet padded to
     the width)."""
@@ -498,7 +506,10 @@ def measure(renderable: Renderable, width: int) -> tuple[int, int]:
     fewest never above the most, nothing when it wants no cells at all)."""
     if width < 1:
         return 0, 0
-    low, high = _as_renderable(renderable).measure(width)
+    if renderable.__class__ is str:
+        low, high = _text_sizes(_clean(renderable))
+    else:
+        low, high = renderable.measure(width)
     if high < 1:
         return 0, 0
     if low < 0:
@@ -930,13 +941,15 @@ def _draw_cell(cell: Renderable, left: int, right: int, options: Options) -> lis
     inner = width - left - right
     if inner < 1:
         return []
-    if (cell.__class__ is str and len(cell) <= inner and single_cells(cell)
-            and (justify == "left" or justify == "right" and not cell[-1:].isspace())):
-        space = " " * (inner - len(cell))
-        line = [(cell + space if justify == "left" else space + cell, NULL)]
-        drawn = [(line, inner)]
+    if cell.__class__ is str:
+        if (len(cell) <= inner and single_cells(cell)
+                and (justify == "left" or justify == "right" and not cell[-1:].isspace())):
+            space = " " * (inner - len(cell))
+            drawn = [([(cell + space if justify == "left" else space + cell, NULL)], inner)]
+        else:
+            drawn = _fit(Text(cell).render((inner, *options[1:])), inner)
     else:
-        drawn = render_lines(cell, (inner, *options[1:]))
+        drawn = _fit(cell.render((inner, *options[1:])), inner)
     if not (left or right):
         return drawn
     before = [(" " * left, NULL)] if left else []
