@@ -115,7 +115,8 @@ def _text_sizes(text: str) -> tuple[int, int]:
 
 
 def _clean(text: str) -> str:
-    return text.translate(_STRIP)
+    """``text`` without the control characters a terminal would act on."""
+    return text if text.isprintable() else text.translate(_STRIP)
 
 
 class Text:
@@ -336,12 +337,17 @@ class Text:
             spans = [(0, len(plain), self.style), *spans]
         points = sorted({0, len(plain), *(s[0] for s in spans), *(s[1] for s in spans)})
         out = []
-        for offset, next_offset in zip(points, points[1:]):
-            current = NULL
-            for start, end, s in spans:
+        offset = 0
+        for next_offset in points[1:]:
+            # the spans over this stretch, in order: attributes add up, the last colour wins
+            bits, color = 0, None
+            for start, end, (span_bits, span_color) in spans:
                 if start <= offset < end:
-                    current = combine(current, s)
-            out.append((plain[offset:next_offset], current))
+                    bits |= span_bits
+                    if span_color:
+                        color = span_color
+            out.append((plain[offset:next_offset], (bits, color)))
+            offset = next_offset
         return out
 
     # -- layout
