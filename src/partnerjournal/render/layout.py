@@ -387,7 +387,13 @@ class Text:
             if "\t" in line.plain:
                 line.expand_tabs(8)
             plain = line.plain
-            if no_wrap or (len(plain) <= width and cell_len(plain) <= width):
+            fits = len(plain) <= width and cell_len(plain) <= width
+            if fits and justify in ("default", "left"):
+                if justify == "left":  # padded to the width
+                    line.plain += " " * (width - cell_len(plain))
+                result.append(line)
+                continue
+            if no_wrap or fits:
                 new_lines = [line]  # nothing to break (and no space to strip)
             else:
                 new_lines = line.divide(divide_line(line.plain, width, overflow == "fold"))
@@ -493,7 +499,13 @@ def render_lines(renderable: Renderable, options: Options, style_: Style = NULL)
 
 def _fit(drawn: list[Drawn], width: int, style_: Style = NULL) -> list[Drawn]:
     """Drawn lines in ``style_``, each cut or padded to ``width``."""
-    if style_ != NULL:
+    if style_ == NULL:
+        for _, size in drawn:
+            if size != width:
+                break
+        else:
+            return drawn  # nothing to do
+    else:
         drawn = [([(text, combine(style_, s)) for text, s in line], size) for line, size in drawn]
     out = []
     for line, size in drawn:
@@ -884,14 +896,16 @@ class Table:
         columns = [self._cells(column) for column in self.columns]
         pads = [self._pads(column) or (0, 0) for column in self.columns]
         rows = len(columns[0])
-        options = [(width, column.justify, column.overflow, column.no_wrap)
-                   for width, column in zip(widths, self.columns)]
+        # each column: its width, the spaces around its cells and how to draw inside them
+        layouts = [(width, left, right,
+                    (max(0, width - left - right), column.justify, column.overflow,
+                     column.no_wrap))
+                   for width, column, (left, right) in zip(widths, self.columns, pads)]
         out: list[Drawn] = []
         for index, row in enumerate(zip(*columns)):
             header = index == 0 and self.show_header
-            cells = [_fit(_draw_cell(cell, left, right, cell_options), cell_options[0], cell_style)
-                     for (cell_style, cell), cell_options, (left, right)
-                     in zip(row, options, pads)]
+            cells = [_fit(_draw_cell(cell, *cell_layout), cell_layout[0], cell_style)
+                     for (cell_style, cell), cell_layout in zip(row, layouts)]
             height = max(map(len, cells))
             if height == 1 and all(len(lines) == 1 and lines[0][1] == width
                                    for lines, width in zip(cells, widths)):
@@ -938,24 +952,24 @@ def _measure_padded(cell: Renderable, left: int, right: int, width: int) -> tupl
     return (0, 0) if high < 1 else (low, high)
 
 
-def _draw_cell(cell: Renderable, left: int, right: int, options: Options) -> list[Drawn]:
-    """A cell drawn with ``left`` and ``right`` spaces around it (as ``Padding`` draws
-    it), a short string straight away."""
-    width, justify = options[0], options[1]
-    if width < 1:
-        return []
-    inner = width - left - right
-    if inner < 1:
+def _draw_cell(cell: Renderable, width: int, left: int, right: int,
+               inner: Options) -> list[Drawn]:
+    """A cell ``width`` wide drawn with ``left`` and ``right`` spaces around it (as
+    ``Padding`` draws it) and the rest, ``inner``, for its content; a short string
+    straight away."""
+    inner_width, justify = inner[0], inner[1]
+    if width < 1 or width - left - right < 1:
         return []
     if cell.__class__ is str:
-        if (len(cell) <= inner and single_cells(cell)
+        if (len(cell) <= inner_width and single_cells(cell)
                 and (justify == "left" or justify == "right" and not cell[-1:].isspace())):
-            space = " " * (inner - len(cell))
-            drawn = [([(cell + space if justify == "left" else space + cell, NULL)], inner)]
+            space = " " * (inner_width - len(cell))
+            drawn = [([(cell + space if justify == "left" else space + cell, NULL)],
+                      inner_width)]
         else:
-            drawn = _fit(Text(cell).render((inner, *options[1:])), inner)
+            drawn = _fit(Text(cell).render(inner), inner_width)
     else:
-        drawn = _fit(cell.render((inner, *options[1:])), inner)
+        drawn = _fit(cell.render(inner), inner_width)
     if not (left or right):
         return drawn
     before = [(" " * left, NULL)] if left else []
