@@ -79,11 +79,13 @@ def _codes(s: Style) -> str:
 def to_string(lines: list[list[tuple[str, Style]]], color: bool) -> str:
     """Lines of segments as text, each styled segment in its own SGR codes when
     ``color``."""
+    if not color:
+        return "".join(["".join([text for text, _ in line]) + "\n" for line in lines])
     out: list[str] = []
     append = out.append
     for line in lines:
         for text, s in line:
-            if color and text and s != NULL:
+            if text and s != NULL:
                 append(f"\x1b[{_codes(s)}m{text}\x1b[0m")
             else:
                 append(text)
@@ -846,19 +848,21 @@ class Table:
         """Each column's width (padding included, borders not) in ``width`` cells."""
         width = max(0, width)
         columns = self.columns
-        ranges = [self._measure_column(width, column) for column in columns]
+        ratios = [column.ratio or 0 for column in columns if column.ratio is not None]
+        by_ratio = self.expand and any(ratios)
+        # a column shared out by ratio gets its width from that alone
+        ranges = [(0, 0) if by_ratio and column.ratio is not None else
+                  self._measure_column(width, column) for column in columns]
         widths = [high or 1 for _, high in ranges]
-        if self.expand:
-            ratios = [column.ratio or 0 for column in columns if column.ratio is not None]
-            if any(ratios):
-                fixed = [0 if column.ratio is not None else high
-                         for (_, high), column in zip(ranges, columns)]
-                flex_minimum = [1 + self._padding_width(column.index)
-                                for column in columns if column.ratio is not None]
-                flex_widths = iter(ratio_distribute(width - sum(fixed), ratios, flex_minimum))
-                for index, column in enumerate(columns):
-                    if column.ratio is not None:
-                        widths[index] = fixed[index] + next(flex_widths)
+        if by_ratio:
+            fixed = [0 if column.ratio is not None else high
+                     for (_, high), column in zip(ranges, columns)]
+            flex_minimum = [1 + self._padding_width(column.index)
+                            for column in columns if column.ratio is not None]
+            flex_widths = iter(ratio_distribute(width - sum(fixed), ratios, flex_minimum))
+            for index, column in enumerate(columns):
+                if column.ratio is not None:
+                    widths[index] = fixed[index] + next(flex_widths)
         table_width = sum(widths)
         if table_width > width:
             widths = _collapse_widths(
