@@ -917,9 +917,10 @@ class Table:
             else:
                 shaped = []
                 for lines, width, (cell_style, _) in zip(cells, widths, row):
-                    blank = ([(" " * width, cell_style)], width)
-                    extra = [blank] * (height - len(lines))
-                    lines = extra + lines if header else lines + extra
+                    missing = height - len(lines)
+                    if missing:  # blank lines below the cell (above it in the header)
+                        extra = [([(" " * width, cell_style)], width)] * missing
+                        lines = extra + lines if header else lines + extra
                     shaped.append(_set_shape(lines, width, max(height, 1)))
             divider = []
             if box:  # the first row's, the last row's or a middle row's vertical line
@@ -984,6 +985,12 @@ def _draw_cell(cell: Renderable, width: int, left: int, right: int,
 def _set_shape(lines: list[Drawn], width: int, height: int) -> list[Drawn]:
     """The cell's lines cut or padded to ``width``, with blank ones below up to
     ``height``."""
+    if len(lines) >= height:
+        for _, size in lines:
+            if size != width:
+                break
+        else:
+            return lines  # nothing to do
     shaped = []
     for line, size in lines:
         if size < width:
