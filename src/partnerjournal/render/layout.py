@@ -960,19 +960,24 @@ def _measure_padded(cell: Renderable, left: int, right: int, width: int) -> tupl
 def _draw_cell(cell: Renderable, width: int, left: int, right: int,
                inner: Options) -> list[Drawn]:
     """A cell ``width`` wide drawn with ``left`` and ``right`` spaces around it (as
-    ``Padding`` draws it) and the rest, ``inner``, for its content; a short string
-    straight away."""
+    ``Padding`` draws it) and the rest, ``inner``, for its content; a short string in
+    one style straight away."""
     inner_width, justify = inner[0], inner[1]
     if width < 1 or width - left - right < 1:
         return []
     if cell.__class__ is str:
-        if (len(cell) <= inner_width and single_cells(cell)
-                and (justify == "left" or justify == "right" and not cell[-1:].isspace())):
-            space = " " * (inner_width - len(cell))
-            drawn = [([(cell + space if justify == "left" else space + cell, NULL)],
-                      inner_width)]
-        else:
-            drawn = _fit(Text(cell).render(inner), inner_width)
+        plain, style_ = cell, NULL
+    elif cell.__class__ is Text and not cell.spans:
+        plain, style_ = cell.plain, cell.style or NULL
+    else:
+        plain = None
+    if (plain is not None and len(plain) <= inner_width and single_cells(plain)
+            and (justify == "left" or justify == "right" and not plain[-1:].isspace())):
+        space = " " * (inner_width - len(plain))
+        drawn = [([(plain + space if justify == "left" else space + plain, style_)],
+                  inner_width)]
+    elif cell.__class__ is str:
+        drawn = _fit(Text(cell).render(inner), inner_width)
     else:
         drawn = _fit(cell.render(inner), inner_width)
     if not (left or right):
