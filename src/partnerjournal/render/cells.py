@@ -81,15 +81,18 @@ def _char_width(character: str) -> int:
     return 2 if unicodedata.east_asian_width(character) in ("W", "F") else 1
 
 
-# Every character of these blocks that is one cell wide: a string made only of them
-# (Latin text, the report's box drawing and bar glyphs) is as wide as it is long.
-_SINGLE_CELL_BLOCKS = ((0x20, 0x7E), (0xA0, 0x2FF), (0x370, 0x482), (0x2010, 0x2027),
-                       (0x2030, 0x205E), (0x2190, 0x21FF), (0x2500, 0x25FF),
-                       (0x2700, 0x27BF), (0x2800, 0x28FF))
-_SINGLE_CELLS = frozenset(
-    ch for start, end in _SINGLE_CELL_BLOCKS for ch in map(chr, range(start, end + 1))
-    if _char_width(ch) == 1
+# Characters one cell wide (Latin, Greek and Cyrillic letters, punctuation, arrows, box
+# drawing, block elements, dingbats, braille): a string made only of them (Latin text,
+# the report's box and bar glyphs) is as wide as it is long.
+SINGLE_CELL_RANGES = (
+    (0x20, 0x7E), (0xA0, 0x2FF), (0x370, 0x482), (0x2010, 0x2027), (0x2030, 0x205E),
+    (0x2190, 0x21FF), (0x2500, 0x25FC), (0x25FF, 0x25FF), (0x2700, 0x2704),
+    (0x2706, 0x2709), (0x270C, 0x2727), (0x2729, 0x274B), (0x274D, 0x274D),
+    (0x274F, 0x2752), (0x2756, 0x2756), (0x2758, 0x2794), (0x2798, 0x27AF),
+    (0x27B1, 0x27BE), (0x2800, 0x28FF),
 )
+_SINGLE_CELLS = frozenset(
+    chr(code) for start, end in SINGLE_CELL_RANGES for code in range(start, end + 1))
 single_cells = _SINGLE_CELLS.issuperset
 
 _char_widths: dict[str, int] = {}
