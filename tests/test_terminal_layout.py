@@ -393,6 +393,16 @@ def test_cell_widths_agree_with_rich_for_every_assigned_character():
         hex(code) for code in differ if unicodedata.category(chr(code)) != "Cn"][:20]
 
 
+def test_the_one_cell_characters_are_one_cell_wide():
+    """Strings made only of these are measured by their length, so each must be one
+    cell wide by the full rules and by rich's."""
+    from rich.cells import get_character_cell_size
+
+    for start, end in cells.SINGLE_CELL_RANGES:
+        for code in range(start, end + 1):
+            assert cells.char_width(chr(code)) == 1 == get_character_cell_size(chr(code)), hex(code)
+
+
 @settings(max_examples=examples(300), deadline=None)
 @given(st.lists(st.sampled_from(PIECES + ["\u200d", "\ufe0f", "#", "👨", "\x1b"]),
                 max_size=14).map("".join), st.integers(0, 16))
