@@ -6,8 +6,9 @@ reports before) use: a character's width comes from Unicode's East Asian Width,
 combining and format characters are zero wide, a zero width joiner glues the next
 character onto the one before it, and the emoji variation selector (U+FE0F) widens the
 few symbols that Unicode also lists in a text presentation. The character data is
-Python's own ``unicodedata``; characters assigned after its Unicode version count one
-cell.
+Python's own ``unicodedata`` (Unicode 14 in Python 3.11), with the characters assigned
+since listed here, so that every character measures as the rich library (which drew
+these reports before) measures it.
 """
 
 from __future__ import annotations
@@ -50,8 +51,32 @@ NARROW_TO_WIDE = frozenset(
 # the Yijing and Tai Xuan Jing symbols and the CJK supplementary planes are wide.
 _ZERO = ((0x1160, 0x11FF), (0xD7B0, 0xD7FF), (0x1F3FB, 0x1F3FF), (0x2028, 0x2029),
          (0x3164, 0x3164), (0xFFA0, 0xFFA0))
-_WIDE = ((0x2630, 0x2637), (0x268A, 0x268F), (0x4DC0, 0x4DFF), (0x1D300, 0x1D376),
-         (0x20000, 0x2FFFD), (0x30000, 0x3FFFD))
+_WIDE = ((0x2630, 0x2637), (0x268A, 0x268F), (0x4DC0, 0x4DFF), (0x1D300, 0x1D356),
+         (0x1D360, 0x1D376), (0x20000, 0x2FFFD), (0x30000, 0x3FFFD))
+# Characters assigned after Unicode 14 (the data of Python 3.11's unicodedata): marks
+# that join the character before them (and unassigned tags and specials, which take no
+# space) ...
+_ZERO_SINCE_14 = (
+    (0x897, 0x897), (0xCF3, 0xCF3), (0xECE, 0xECE), (0x1ACF, 0x1ADD), (0x1AE0, 0x1AEB),
+    (0x2065, 0x2065), (0xFFF0, 0xFFF8), (0x10D69, 0x10D6D), (0x10EFA, 0x10EFF),
+    (0x11241, 0x11241), (0x113B8, 0x113C0), (0x113C2, 0x113C2), (0x113C5, 0x113C5),
+    (0x113C7, 0x113CA), (0x113CC, 0x113D0), (0x113D2, 0x113D2), (0x113E1, 0x113E2),
+    (0x11B60, 0x11B67), (0x11F00, 0x11F01), (0x11F03, 0x11F03), (0x11F34, 0x11F3A),
+    (0x11F3E, 0x11F42), (0x11F5A, 0x11F5A), (0x13439, 0x13440), (0x13447, 0x13455),
+    (0x1611E, 0x1612F), (0x1E08F, 0x1E08F), (0x1E4EC, 0x1E4EF), (0x1E5EE, 0x1E5EF),
+    (0x1E6E3, 0x1E6E3), (0x1E6E6, 0x1E6E6), (0x1E6EE, 0x1E6EF), (0x1E6F5, 0x1E6F5),
+    (0xE0000, 0xE0000), (0xE0002, 0xE001F), (0xE0080, 0xE00FF), (0xE01F0, 0xE0FFF),
+)
+# ... and wide ideographs and emoji (such as U+1FA77, the pink heart).
+_WIDE_SINCE_14 = (
+    (0x2FFC, 0x2FFF), (0x31E4, 0x31E5), (0x31EF, 0x31EF), (0xFA6E, 0xFA6F),
+    (0xFADA, 0xFAFF), (0x16FF2, 0x16FF6), (0x187F8, 0x187FF), (0x18CFF, 0x18CFF),
+    (0x18D09, 0x18D1E), (0x18D80, 0x18DF2), (0x1B132, 0x1B132), (0x1B155, 0x1B155),
+    (0x1F6D8, 0x1F6D8), (0x1F6DC, 0x1F6DC), (0x1FA75, 0x1FA77), (0x1FA87, 0x1FA8A),
+    (0x1FA8E, 0x1FA8F), (0x1FAAD, 0x1FAAF), (0x1FABB, 0x1FABF), (0x1FAC6, 0x1FAC6),
+    (0x1FAC8, 0x1FAC8), (0x1FACD, 0x1FACF), (0x1FADA, 0x1FADC), (0x1FADF, 0x1FADF),
+    (0x1FAE8, 0x1FAEA), (0x1FAEF, 0x1FAEF), (0x1FAF7, 0x1FAF8),
+)
 # Format characters that still take a cell (the prepended concatenation marks, the soft
 # hyphen).
 _FORMAT_ONE = frozenset(map(chr, (0xAD, 0x600, 0x601, 0x602, 0x603, 0x604, 0x605, 0x6DD,
@@ -69,9 +94,9 @@ def _char_width(character: str) -> int:
     code = ord(character)
     if code < 32 or 0x7F <= code < 0xA0:
         return 0
-    if _in(code, _ZERO):
+    if _in(code, _ZERO) or _in(code, _ZERO_SINCE_14):
         return 0
-    if _in(code, _WIDE):
+    if _in(code, _WIDE) or _in(code, _WIDE_SINCE_14):
         return 2
     category = unicodedata.category(character)
     if category in _ZERO_CATEGORIES and character not in _FORMAT_ONE:

@@ -56,9 +56,9 @@ def parse_style(definition: str) -> Style:
 
 def combine(base: Style, over: Style) -> Style:
     """``over`` applied on top of ``base``: attributes add up, its colour wins."""
-    if over is NULL or over == NULL:
+    if over == NULL:
         return base
-    if base is NULL or base == NULL:
+    if base == NULL:
         return over
     return (base[0] | over[0], over[1] or base[1])
 
@@ -127,25 +127,22 @@ class Text:
     User text goes in as it is: nothing in it is read as markup.
     """
 
-    __slots__ = ("plain", "style", "spans", "end", "no_wrap")
+    __slots__ = ("plain", "style", "spans", "no_wrap")
 
-    def __init__(self, text: str = "", style: str = "", *, end: str = "\n",
-                 no_wrap: bool | None = None) -> None:
+    def __init__(self, text: str = "", style: str = "", *, no_wrap: bool | None = None) -> None:
         self.plain = _clean(text)
         self.style: Style | None = parse_style(style) if style else None
         self.spans: list[Span] = []
-        self.end = end
-        self.no_wrap = no_wrap
+        self.no_wrap = no_wrap  # None: as the place it is drawn in says
 
     def _line(self, plain: str, spans: list[Span]) -> Text:
         line = Text.__new__(Text)
-        line.plain, line.style, line.spans = plain, self.style, spans
-        line.end, line.no_wrap = "\n", None
+        line.plain, line.style, line.spans, line.no_wrap = plain, self.style, spans, None
         return line
 
     def copy(self) -> Text:
         copy = self._line(self.plain, self.spans[:])
-        copy.end, copy.no_wrap = self.end, self.no_wrap
+        copy.no_wrap = self.no_wrap
         return copy
 
     def __len__(self) -> int:
@@ -223,10 +220,8 @@ class Text:
             self.spans = [(start + count, end + count, s) for start, end, s in self.spans]
 
     def truncate(self, width: int, overflow: str = "fold", pad: bool = False) -> None:
-        """Cut to ``width`` cells (with an ellipsis for ``"ellipsis"``); pad with
-        spaces to the width when ``pad``."""
-        if overflow == "ignore":
-            return
+        """Cut to ``width`` cells (ending in an ellipsis for ``"ellipsis"``, cut short for
+        ``"fold"``); pad with spaces to the width when ``pad``."""
         length = cell_len(self.plain)
         if length > width:
             if overflow == "ellipsis":
@@ -382,8 +377,9 @@ class Text:
         return drawn
 
     def wrap(self, width: int, justify: str, overflow: str, no_wrap: bool) -> list[Text]:
-        """The text broken into lines of at most ``width`` cells."""
-        no_wrap = no_wrap or overflow == "ignore"
+        """The text broken into lines of at most ``width`` cells: between words, and
+        inside a word too long for a line when ``overflow`` is ``"fold"`` (with
+        ``"ellipsis"`` such a word is cut short)."""
         result: list[Text] = []
         for line in self.split_lines():
             if "\t" in line.plain:
@@ -667,7 +663,6 @@ class Panel:
         if not self.title:
             return None
         title = self.title.copy()
-        title.end = ""
         title._set_plain(title.plain.replace("\n", " "))
         title.no_wrap = True
         title.expand_tabs()
@@ -710,7 +705,7 @@ def _title_on_edge(title: Text, width: int, character: str) -> Text:
         title.stylize(title.style)
     if not excess:
         return title
-    edge = Text(end="", no_wrap=True)
+    edge = Text(no_wrap=True)
     edge.append_text(title)
     edge.append(character * excess)
     return edge
