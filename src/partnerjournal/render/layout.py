@@ -444,10 +444,14 @@ def divide_line(text: str, width: int, fold: bool = True) -> list[int]:
     """Where to break ``text`` so that each line fits ``width`` cells: between words,
     and inside a word longer than a line when ``fold``."""
     breaks: list[int] = []
-    offset = 0
+    offset = 0  # cells used on the current line
     size = len if single_cells(text) else cell_len
-    for match in _WORD.finditer(text):
-        start, word = match.start(), match.group(0)
+    position = 0
+    # the words (each with the spaces after it; the first also with those before it)
+    # follow one another without a gap
+    for word in _WORD.findall(text):
+        start = position
+        position += len(word)
         word_length = size(word.rstrip())
         if width - offset >= word_length:
             offset += size(word)
