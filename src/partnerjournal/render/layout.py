@@ -907,7 +907,7 @@ class Table:
         out: list[Drawn] = []
         for index, row in enumerate(zip(*columns)):
             header = index == 0 and self.show_header
-            cells = [_fit(_draw_cell(cell, *cell_layout), cell_layout[0], cell_style)
+            cells = [_draw_cell(cell, cell_style, *cell_layout)
                      for (cell_style, cell), cell_layout in zip(row, layouts)]
             height = max(map(len, cells))
             if height == 1 and all(len(lines) == 1 and lines[0][1] == width
@@ -956,34 +956,36 @@ def _measure_padded(cell: Renderable, left: int, right: int, width: int) -> tupl
     return (0, 0) if high < 1 else (low, high)
 
 
-def _draw_cell(cell: Renderable, width: int, left: int, right: int,
+def _draw_cell(cell: Renderable, cell_style: Style, width: int, left: int, right: int,
                inner: Options) -> list[Drawn]:
-    """A cell ``width`` wide drawn with ``left`` and ``right`` spaces around it (as
-    ``Padding`` draws it) and the rest, ``inner``, for its content; a short string in
-    one style straight away."""
+    """A cell ``width`` wide in ``cell_style``: ``left`` and ``right`` spaces around it
+    (as ``Padding`` draws them) and the rest, ``inner``, for its content. A short
+    string in one style is drawn straight away."""
     inner_width, justify = inner[0], inner[1]
     if width < 1 or width - left - right < 1:
         return []
     if cell.__class__ is str:
-        plain, style_ = cell, NULL
+        plain, text_style = cell, NULL
     elif cell.__class__ is Text and not cell.spans:
-        plain, style_ = cell.plain, cell.style or NULL
+        plain, text_style = cell.plain, cell.style or NULL
     else:
         plain = None
     if (plain is not None and len(plain) <= inner_width and single_cells(plain)
             and (justify == "left" or justify == "right" and not plain[-1:].isspace())):
         space = " " * (inner_width - len(plain))
-        drawn = [([(plain + space if justify == "left" else space + plain, style_)],
-                  inner_width)]
-    elif cell.__class__ is str:
-        drawn = _fit(Text(cell).render(inner), inner_width)
-    else:
-        drawn = _fit(cell.render(inner), inner_width)
-    if not (left or right):
-        return drawn
-    before = [(" " * left, NULL)] if left else []
-    after = [(" " * right, NULL)] if right else []
-    return [(before + line + after, size + left + right) for line, size in drawn]
+        line = [(plain + space if justify == "left" else space + plain,
+                 combine(cell_style, text_style))]
+        if left:
+            line.insert(0, (" " * left, cell_style))
+        if right:
+            line.append((" " * right, cell_style))
+        return [(line, width)]
+    drawn = _fit(render(cell, inner), inner_width)
+    if left or right:
+        before = [(" " * left, NULL)] if left else []
+        after = [(" " * right, NULL)] if right else []
+        drawn = [(before + line + after, size + left + right) for line, size in drawn]
+    return _fit(drawn, width, cell_style)
 
 
 def _set_shape(lines: list[Drawn], width: int, height: int) -> list[Drawn]:
