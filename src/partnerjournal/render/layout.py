@@ -209,10 +209,6 @@ class Text:
             self._set_plain(" " * count + self.plain)
             self.spans = [(start + count, end + count, s) for start, end, s in self.spans]
 
-    def _pad_right(self, count: int) -> None:
-        if count:
-            self._set_plain(self.plain + " " * count)
-
     def _pad(self, count: int) -> None:
         if count:
             pad = " " * count
@@ -427,12 +423,6 @@ def _justify(lines: list[Text], width: int, justify: str, overflow: str) -> None
             line.rstrip()
             line.truncate(width, overflow)
             line._pad_left(width - cell_len(line.plain))
-    elif justify == "center":
-        for line in lines:
-            line.rstrip()
-            line.truncate(width, overflow)
-            line._pad_left((width - cell_len(line.plain)) // 2)
-            line._pad_right(width - cell_len(line.plain))
     elif justify != "default":
         raise ValueError(f"justify {justify!r} is not supported")
 
