@@ -370,11 +370,11 @@ def _rich_text(node, width: int, color: bool) -> str:
        st.sampled_from([1, 2, 3, 5, 8, 12, 20, 30, 40, 60, 80, 100]), st.booleans())
 def test_random_layouts(rng, width, color):
     node = _node_recipe(rng)
+    actual = layout.to_string(layout.print_lines([_build(layout, node)], width), color)
     try:
         expected = _rich_text(node, width, color)
     except (ZeroDivisionError, IndexError):  # rich fails on a few joiner sequences
-        return
-    actual = layout.to_string(layout.print_lines([_build(layout, node)], width), color)
+        return  # where ours still draws something
     same(expected, actual, f"{node!r}")
 
 
@@ -406,10 +406,11 @@ def test_cell_length_cropping_and_chopping_agree_with_rich(text, width):
     from rich.cells import cell_len, chop_cells, set_cell_size
 
     assert cells.cell_len(text) == cell_len(text)
+    cropped = cells.set_cell_size(text, width)
     try:
         expected = set_cell_size(text, width)
-    except (ZeroDivisionError, IndexError):
-        return
-    assert cells.set_cell_size(text, width) == expected
+    except (ZeroDivisionError, IndexError):  # rich fails on a few joiner sequences
+        return  # where ours still cuts
+    assert cropped == expected
     if width:
         assert cells.chop_cells(text, width) == chop_cells(text, width)

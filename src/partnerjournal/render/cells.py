@@ -211,6 +211,8 @@ def _split_text(text: str, position: int) -> str:
         return ""
     spans = graphemes(text)
     total = sum(cells for _, _, cells in spans)
+    if total <= position:  # only when joiners make the two counts disagree
+        return text if total else ""
     offset = int((position / total) * len(spans))
     left = sum(cells for _, _, cells in spans[:offset])
     while True:
