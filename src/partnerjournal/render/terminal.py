@@ -1,23 +1,19 @@
-"""The reports on a terminal: rich panels, tables, bars and sparklines.
+"""The reports on a terminal: panels, tables, bars and sparklines.
 
-Every piece of user text goes in as ``rich.text.Text`` (never markup), so a partner
-called ``[bold]`` prints as written. With ``color=False`` the output is plain text.
+The pieces come from ``layout`` (a small drawing library written for these reports, so
+that drawing them does not load rich). Every piece of user text goes in as a ``Text``,
+never as markup, so a partner called ``[bold]`` prints as written. With
+``color=False`` the output is plain text.
 """
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING
-
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.padding import Padding
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
 
 from ..charts import bar, sparkline
 from . import common as c
+from .layout import (HEAVY, ROUNDED, SIMPLE_HEAD, SQUARE, Group, Padding, Panel,
+                     Renderable, Table, Text, print_lines, to_string)
 
 if TYPE_CHECKING:  # annotations only: pj progress does not load the report's module
     from ..progress import ProgressReport
@@ -32,20 +28,9 @@ MUTED = "#6b7280"
 ACCENT = "#2c6e8f"
 
 
-def _console(width: int | None, color: bool) -> tuple[Console, io.StringIO]:
-    out = io.StringIO()
-    console = Console(
-        file=out,
-        width=width or 100,
-        color_system="truecolor" if color else None,
-        no_color=not color,
-        force_terminal=color,
-        highlight=False,
-        emoji=False,
-        record=False,
-        markup=False,  # user text is never markup
-    )
-    return console, out
+def _draw(parts: list[Renderable], width: int | None, color: bool) -> str:
+    """The parts one under the other, ``width`` cells wide (100 when not given)."""
+    return to_string(print_lines(parts, width or 100), color)
 
 
 # --- small pieces -----------------------------------------------------------------------
@@ -59,13 +44,11 @@ def _hint(text: str) -> Text:
     return Text(text, style=MUTED)
 
 
-def _section(key: str, *body: RenderableType, title: str | None = None) -> Panel:
+def _section(key: str, *body: Renderable, title: str | None = None) -> Panel:
     return Panel(
         Group(_source(key), Text(""), *body),
         title=Text(title or c.SECTIONS[key].title, style=f"bold {ACCENT}"),
-        title_align="left",
-        box=box.ROUNDED,
-        padding=(0, 1),
+        box=ROUNDED,
     )
 
 
@@ -138,7 +121,7 @@ def _header(title: str, quarter: str, start, end, as_of) -> Panel:
     line.append(title, style=f"bold {ACCENT}")
     line.append(f"  ·  {quarter}", style="bold")
     line.append(f"  ·  {c.span(start, end)}  ·  as of {c.day(as_of)}", style=MUTED)
-    return Panel(line, box=box.HEAVY, padding=(0, 1))
+    return Panel(line, box=HEAVY)
 
 
 # --- the quarterly report ---------------------------------------------------------------
@@ -173,7 +156,7 @@ def _summary(r: QuarterlyReport) -> Panel:
     )
 
 
-def _report_heat_map(r: QuarterlyReport) -> RenderableType:
+def _report_heat_map(r: QuarterlyReport) -> Renderable:
     # the calendar shows once the report model carries its per-day counts
     days = getattr(r, "days", None)
     if days is None:
@@ -182,7 +165,7 @@ def _report_heat_map(r: QuarterlyReport) -> RenderableType:
 
 
 def _step_table(columns: list[tuple[str, dict]]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, expand=True, padding=(0, 1), show_edge=False,
+    table = Table(box=SIMPLE_HEAD, expand=True, padding=(0, 1), show_edge=False,
                   pad_edge=False)
     for header, options in columns:
         table.add_column(header, **options)
@@ -223,7 +206,7 @@ def _steps(r: QuarterlyReport) -> Panel:
             Text(sparkline(c.weekly_until(s.weekly, r.weeks, r.as_of)),
                  style=PHASE_STYLE.get(s.phase, "")),
         )
-    body: list[RenderableType] = [table]
+    body: list[Renderable] = [table]
     if all(s.rating is None for s in r.steps):
         body.append(_hint(c.empty_hint("ratings", r.quarter)))
     else:
@@ -266,7 +249,7 @@ def _box_panel(r: QuarterlyReport, key: str) -> Panel:
     title = Text(f"{c.BOX_LABELS[key]} · {line.sessions_held} held", style="bold")
     if line.sessions_due:
         title.append(f", {line.sessions_due} due", style=DOWN)
-    return Panel(body, title=title, title_align="left", box=box.SQUARE, padding=(0, 1))
+    return Panel(body, title=title, box=SQUARE)
 
 
 def _partnerships(r: QuarterlyReport) -> Panel:
@@ -321,7 +304,7 @@ def _partnerships(r: QuarterlyReport) -> Panel:
             _change(line.trust_change),
             str(line.reflections),
         )
-    body: list[RenderableType] = [grid, totals, Text(""), table, _hint(
+    body: list[Renderable] = [grid, totals, Text(""), table, _hint(
         "Mentions: reflections naming the partner this quarter. Trust: the latest check, "
         "with the change from the one before.")]
     if p.unplaced:
@@ -334,7 +317,7 @@ def _partnerships(r: QuarterlyReport) -> Panel:
 
 def _partner_view(r: QuarterlyReport) -> Panel:
     v = r.partner_view
-    body: list[RenderableType] = []
+    body: list[Renderable] = []
     if not v.partners:
         body.append(_hint(c.empty_hint("partner_view", r.quarter)))
     for i, line in enumerate(v.partners):
@@ -343,7 +326,7 @@ def _partner_view(r: QuarterlyReport) -> Panel:
         head = Text(line.name, style="bold")
         head.append(f"  {c.feedback_compared(line)}", style=MUTED)
         body.append(head)
-        table = Table(box=box.SIMPLE_HEAD, padding=(0, 1), show_edge=False)
+        table = Table(box=SIMPLE_HEAD, padding=(0, 1), show_edge=False)
         table.add_column("Term")
         for title in ("You", "Them", "Gap"):
             table.add_column(title, justify="right", no_wrap=True)
@@ -432,7 +415,7 @@ def _important(r: QuarterlyReport) -> Panel:
 def _stories(r: QuarterlyReport) -> Panel:
     if not r.stories:
         return _section("stories", _hint(c.empty_hint("stories", r.quarter)))
-    body: list[RenderableType] = []
+    body: list[Renderable] = []
     for i, s in enumerate(r.stories):
         if i:
             body.append(Text(""))
@@ -457,7 +440,7 @@ def _adjustments(r: QuarterlyReport) -> Panel:
             _hint(c.empty_hint("adjustments", r.quarter, r.previous_quarter)),
             title=title,
         )
-    table = Table(box=box.SIMPLE_HEAD, expand=True, padding=(0, 1), show_edge=False)
+    table = Table(box=SIMPLE_HEAD, expand=True, padding=(0, 1), show_edge=False)
     table.add_column("Adjustment", ratio=1)
     table.add_column("Steps", no_wrap=True)
     table.add_column("Reflections since", justify="right", no_wrap=True)
@@ -495,7 +478,7 @@ def _evaluation(r: QuarterlyReport) -> Panel:
 
 
 def _focus(r: QuarterlyReport) -> Panel:
-    body: list[RenderableType] = []
+    body: list[Renderable] = []
     for i, f in enumerate(r.focus):
         if i:
             body.append(Text(""))
@@ -516,13 +499,12 @@ def _focus(r: QuarterlyReport) -> Panel:
 def render_report(report: QuarterlyReport, *, width: int | None = None, color: bool = False,
                   **_: object) -> str:
     """The quarterly report as terminal text (ANSI colours only when ``color``)."""
-    console, out = _console(width, color)
     r = report
-    console.print(_header("Quarterly self-evaluation", r.quarter, r.start, r.end, r.as_of))
+    parts = [_header("Quarterly self-evaluation", r.quarter, r.start, r.end, r.as_of)]
     for part in (_summary, _steps, _partnerships, _partner_view, _objectives, _important,
                  _stories, _adjustments, _evaluation, _focus):
-        console.print(part(r))
-    return out.getvalue()
+        parts.append(part(r))
+    return _draw(parts, width, color)
 
 
 # --- the progress report ----------------------------------------------------------------
@@ -531,9 +513,8 @@ def render_report(report: QuarterlyReport, *, width: int | None = None, color: b
 def render_progress(report: ProgressReport, *, width: int | None = None, color: bool = False,
                     **_: object) -> str:
     """The progress report on the 13 steps as terminal text."""
-    console, out = _console(width, color)
     r = report
-    console.print(_header("Progress on the 13 steps", r.quarter, r.start, r.end, r.as_of))
+    parts = [_header("Progress on the 13 steps", r.quarter, r.start, r.end, r.as_of)]
 
     table = _step_table([
         ("#", NUM),
@@ -565,19 +546,19 @@ def render_progress(report: ProgressReport, *, width: int | None = None, color: 
             Text(sparkline(c.weekly_until(s.weekly, r.weeks, r.as_of)),
                  style=PHASE_STYLE.get(s.phase, "")),
         )
-    body: list[RenderableType] = [table]
+    body: list[Renderable] = [table]
     if not r.has_evaluation:
         body.append(_hint(c.empty_hint("ratings", r.quarter)))
-    console.print(_section("steps", *body))
+    parts.append(_section("steps", *body))
 
     summary = Text()
     summary.append(c.plural(r.reflections_quarter, "reflection"), style="bold")
     summary.append(f" on {r.days_journaled} of "
                    f"{max((r.as_of - r.start).days + 1, 0)} days this quarter", style=MUTED)
-    console.print(_section("phases", summary, Text(""), _phase_bars(r.phases)))
+    parts.append(_section("phases", summary, Text(""), _phase_bars(r.phases)))
     if r.reflections_quarter == 0:
-        calendar: RenderableType = _hint(c.empty_hint("summary", r.quarter))
+        calendar: Renderable = _hint(c.empty_hint("summary", r.quarter))
     else:
         calendar = heat_map(r.days, r.weeks, r.start, r.end, r.as_of)
-    console.print(_section("calendar", calendar))
-    return out.getvalue()
+    parts.append(_section("calendar", calendar))
+    return _draw(parts, width, color)
