@@ -17,6 +17,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import sqlite3
@@ -944,7 +945,9 @@ def version_of(argv: list[str], env: dict) -> str:
     except (OSError, subprocess.TimeoutExpired):
         return "?"
     text = (proc.stdout or proc.stderr).strip().splitlines()
-    return text[0].split()[-1] if text else "?"
+    # the first version-like word: "jrnl v4.6", "partnerjournal 0.1.0 · journal ... (schema v7)"
+    found = re.search(r"\bv?\d+(?:\.\d+)+", text[0]) if text else None
+    return found.group(0) if found else "?"
 
 
 def main(argv: list[str] | None = None) -> int:
