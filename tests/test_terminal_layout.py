@@ -1,8 +1,8 @@
 """The terminal reports are drawn without rich, yet byte for byte as rich drew them.
 
-``rich_reference`` is the renderer as it was written with rich; every test here renders
-the same model (or the same panels and tables) both ways and wants the same text, with
-colour and without, at many widths:
+``rich_reference`` is the same report sections drawn with rich's classes and console,
+as they were drawn before; every test here renders the same model (or the same panels
+and tables) both ways and wants the same text, with colour and without, at many widths:
 
 - the sample, empty, hostile and example quarters;
 - every quarter of a generated journal (the benchmark's generator), report and progress;
